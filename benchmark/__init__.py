@@ -1,0 +1,27 @@
+"""khabar: an evaluation benchmark for Arabic news information extraction.
+
+The library: the gold data model and reader (`gold`, `model`), the tokeniser (`tokens`), the
+IOB2 view (`iob`), the validator (`validate`) and the scorer (`scoring`).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import KhabarError
+from .gold import load_gold
+from .model import Document, Entity, Gold, Mention, Number, Prediction, Quote, Span
+
+__all__ = [
+    "__version__",
+    "Document",
+    "Entity",
+    "Gold",
+    "KhabarError",
+    "Mention",
+    "Number",
+    "Prediction",
+    "Quote",
+    "Span",
+    "load_gold",
+]

@@ -1,0 +1,180 @@
+"""Reading and writing the gold: the one place where gold files become `Gold` objects.
+
+The gold is standoff JSON (`data/gold.json`): a version, and per document its text and its
+entities, mentions, quotes and numbers with character offsets and the covered text. Records
+are written one per line, so a validator message can name a line and a diff reads well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .errors import KhabarError
+from .model import Document, Entity, Gold, Mention, Number, Quote, Span
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = REPO_ROOT / "data" / "gold.json"
+FORMAT = "khabar-gold/1"
+RECORD_LISTS = ("entities", "mentions", "quotes", "numbers")
+
+
+def default_gold_path() -> Path:
+    """`$KHABAR_GOLD` if set, else the gold shipped in `data/`."""
+    return Path(os.environ.get("KHABAR_GOLD", DEFAULT_GOLD))
+
+
+def content_hash(raw: dict) -> str:
+    """sha256 of the gold's canonical JSON: independent of formatting and key order."""
+    canon = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def read_json(path: str | Path) -> dict:
+    """Parse a JSON file, turning every failure into a one-line `KhabarError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KhabarError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise KhabarError(f"not UTF-8 text (byte {e.start})", file=str(path)) from None
+    except OSError as e:
+        raise KhabarError(f"cannot read: {e.strerror}", file=str(path)) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(path), line=e.lineno) from None
+    if not isinstance(raw, dict):
+        raise KhabarError("expected a JSON object at the top level", file=str(path), line=1)
+    return raw
+
+
+def _span(d: dict | None) -> Span | None:
+    if d is None:
+        return None
+    return Span(d["start"], d["end"], d["text"])
+
+
+def from_dict(raw: dict, path: str = "", sha256: str = "") -> Gold:
+    """Build a `Gold` from its JSON object. Assumes it validates (see `validate.py`)."""
+    docs = []
+    for d in raw["documents"]:
+        docs.append(
+            Document(
+                id=d["id"],
+                text=d["text"],
+                entities=[Entity(e["id"], e["type"], e["name_en"], e["name_ar"]) for e in d["entities"]],
+                mentions=[
+                    Mention(m["id"], Span(m["start"], m["end"], m["text"]), m["type"], m["entity"],
+                            m.get("form", "canonical"), m.get("kind", "name"))
+                    for m in d["mentions"]
+                ],
+                quotes=[
+                    Quote(q["id"], _span(q["cue"]), _span(q["content"]), _span(q["source"]), q["speaker"],
+                          q["type"], _span(q.get("addressee")))
+                    for q in d["quotes"]
+                ],
+                numbers=[
+                    Number(n["id"], Span(n["start"], n["end"], n["text"]), n["value"], n["kind"],
+                           n.get("unit"), n.get("qualifier", "exact"), bool(n.get("in_name", False)))
+                    for n in d["numbers"]
+                ],
+            )
+        )
+    return Gold(version=raw["version"], documents=docs, sha256=sha256 or content_hash(raw), path=path)
+
+
+def load_gold(path: str | Path | None = None) -> Gold:
+    """Read and validate a gold file; raise `KhabarError` naming the first violation."""
+    from .validate import validate_raw
+
+    p = Path(path) if path is not None else default_gold_path()
+    raw = read_json(p)
+    problems = validate_raw(raw, str(p), p.read_text(encoding="utf-8"))
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more; run `khabar validate {p}`)" if len(problems) > 1 else ""
+        raise KhabarError(first.message + more, file=first.file, line=first.line, field=first.field)
+    return from_dict(raw, str(p), content_hash(raw))
+
+
+def to_dict(gold: Gold) -> dict:
+    """The JSON object of a `Gold` (inverse of `from_dict`)."""
+    docs = []
+    for d in gold.documents:
+        docs.append(
+            {
+                "id": d.id,
+                "text": d.text,
+                "entities": [
+                    {"id": e.id, "type": e.type, "name_en": e.name_en, "name_ar": e.name_ar} for e in d.entities
+                ],
+                "mentions": [
+                    {"id": m.id, **m.span.to_dict(), "type": m.type, "entity": m.entity, "form": m.form,
+                     "kind": m.kind}
+                    for m in d.mentions
+                ],
+                "quotes": [
+                    {"id": q.id, "cue": q.cue.to_dict(), "content": q.content.to_dict(),
+                     "source": q.source.to_dict(), "speaker": q.speaker,
+                     "addressee": q.addressee.to_dict() if q.addressee else None, "type": q.type}
+                    for q in d.quotes
+                ],
+                "numbers": [
+                    {"id": n.id, **n.span.to_dict(), "value": n.value, "kind": n.kind, "unit": n.unit,
+                     "qualifier": n.qualifier, "in_name": n.in_name}
+                    for n in d.numbers
+                ],
+            }
+        )
+    return {"format": FORMAT, "version": gold.version, "documents": docs}
+
+
+def dumps(raw: dict) -> str:
+    """Serialise a gold object with one record per line (stable, diff-friendly)."""
+
+    def one(obj) -> str:
+        return json.dumps(obj, ensure_ascii=False)
+
+    lines = ["{"]
+    top = [k for k in raw if k != "documents"]
+    for k in top:
+        lines.append(f"  {one(k)}: {one(raw[k])},")
+    lines.append('  "documents": [')
+    for di, d in enumerate(raw["documents"]):
+        lines.append("    {")
+        scalars = [k for k in d if k not in RECORD_LISTS]
+        keys = scalars + [k for k in RECORD_LISTS if k in d]
+        for ki, k in enumerate(keys):
+            comma = "," if ki < len(keys) - 1 else ""
+            if k in RECORD_LISTS:
+                recs = d[k]
+                if not recs:
+                    lines.append(f"      {one(k)}: []{comma}")
+                    continue
+                lines.append(f"      {one(k)}: [")
+                for ri, r in enumerate(recs):
+                    lines.append(f"        {one(r)}" + ("," if ri < len(recs) - 1 else ""))
+                lines.append(f"      ]{comma}")
+            else:
+                lines.append(f"      {one(k)}: {one(d[k])}{comma}")
+        lines.append("    }" + ("," if di < len(raw["documents"]) - 1 else ""))
+    lines.append("  ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_gold(gold: Gold | dict, path: str | Path, overwrite: bool = False) -> Path:
+    """Write a gold file; refuses to replace an existing file unless `overwrite`."""
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise KhabarError("file exists; refusing to overwrite it", file=str(p))
+    raw = gold if isinstance(gold, dict) else to_dict(gold)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(p.suffix + ".tmp")
+    tmp.write_text(dumps(raw), encoding="utf-8")
+    tmp.replace(p)
+    return p

@@ -1,0 +1,222 @@
+"""The validator: every invariant of a gold file, each violation with file, line and field.
+
+It works on the raw JSON (not on dataclasses), so that a missing field or a wrong type is
+reported as such instead of crashing the reader.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KhabarError
+from .schema import FINE_TYPES, FORMS, MENTION_KINDS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
+from .tokens import boundaries
+
+
+@dataclass(frozen=True)
+class Violation:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return str(KhabarError(self.message, self.file, self.line, self.field))
+
+
+class _Lines:
+    """Finds the line of a record from its id: gold files hold one record per line."""
+
+    def __init__(self, source: str):
+        self.ids: list[tuple[int, str]] = [
+            (i + 1, m.group(1))
+            for i, line in enumerate(source.splitlines())
+            for m in re.finditer(r'"id":\s*"((?:[^"\\]|\\.)*)"', line)
+        ]
+
+    def of(self, rid, after: int = 0) -> int | None:
+        for ln, i in self.ids:
+            if ln > after and i == rid:
+                return ln
+        return None
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return (_is_int(v) or isinstance(v, float)) and math.isfinite(v)
+
+
+def validate_raw(raw: dict, file: str = "<gold>", source: str = "") -> list[Violation]:
+    """All violations of the gold invariants in a parsed gold object."""
+    out: list[Violation] = []
+    lines = _Lines(source)
+
+    def bad(line, field, msg):
+        out.append(Violation(file, line, field, msg))
+
+    if not isinstance(raw.get("version"), str) or not raw.get("version"):
+        bad(1, "version", "missing or not a non-empty string")
+    docs = raw.get("documents")
+    if not isinstance(docs, list) or not docs:
+        bad(1, "documents", "missing or not a non-empty list")
+        return out
+    seen_docs: set[str] = set()
+    for di, d in enumerate(docs):
+        where = f"documents[{di}]"
+        if not isinstance(d, dict):
+            bad(None, where, "not an object")
+            continue
+        doc_id = d.get("id")
+        doc_line = lines.of(doc_id) if isinstance(doc_id, str) else None
+        if not isinstance(doc_id, str) or not doc_id:
+            bad(doc_line, f"{where}.id", "missing or not a non-empty string")
+        elif doc_id in seen_docs:
+            bad(doc_line, f"{where}.id", f"duplicate document id {doc_id!r}")
+        seen_docs.add(doc_id)
+        text = d.get("text")
+        if not isinstance(text, str):
+            bad(doc_line, f"{where}.text", "missing or not a string")
+            continue
+        for key in ("entities", "mentions", "quotes", "numbers"):
+            if not isinstance(d.get(key), list):
+                bad(doc_line, f"{where}.{key}", "missing or not a list")
+        if any(not isinstance(d.get(k), list) for k in ("entities", "mentions", "quotes", "numbers")):
+            continue
+        _validate_doc(d, text, where, doc_line or 0, lines, bad)
+    return out
+
+
+def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
+    starts, ends = boundaries(text)
+    ids = Counter(r.get("id") for k in ("entities", "mentions", "quotes", "numbers") for r in d[k]
+                  if isinstance(r, dict))
+
+    def rec_loc(kind, i, r):
+        rid = r.get("id") if isinstance(r, dict) else None
+        name = f"{kind}[{rid}]" if isinstance(rid, str) else f"{kind}[{i}]"
+        return lines.of(rid, doc_line) if isinstance(rid, str) else None, f"{where}.{name}"
+
+    def check_id(r, line, loc):
+        rid = r.get("id")
+        if not isinstance(rid, str) or not rid:
+            bad(line, f"{loc}.id", "missing or not a non-empty string")
+        elif ids[rid] > 1:
+            bad(line, f"{loc}.id", f"duplicate id {rid!r}")
+
+    def check_span(s, line, loc, on_tokens=True) -> bool:
+        if not isinstance(s, dict):
+            bad(line, loc, "missing or not a span object {start, end, text}")
+            return False
+        st, en, tx = s.get("start"), s.get("end"), s.get("text")
+        if not _is_int(st) or not _is_int(en):
+            bad(line, f"{loc}.start" if not _is_int(st) else f"{loc}.end", "not an integer offset")
+            return False
+        if not (0 <= st < en <= len(text)):
+            what = "start >= end" if st >= en else f"out of range [0, {len(text)}]"
+            bad(line, f"{loc}.start", f"offsets [{st}, {en}): {what}")
+            return False
+        if tx != text[st:en]:
+            bad(line, f"{loc}.text", f"{tx!r} does not equal the document slice {text[st:en]!r}")
+            return False
+        if on_tokens and (st not in starts or en not in ends):
+            edge = "start" if st not in starts else "end"
+            bad(line, f"{loc}.{edge}", f"[{st}, {en}) {tx!r} is not on token boundaries")
+            return False
+        return True
+
+    def check_enum(r, key, allowed, line, loc, optional=False):
+        v = r.get(key)
+        if optional and v is None:
+            return
+        if v not in allowed:
+            bad(line, f"{loc}.{key}", f"{v!r} is not one of {', '.join(allowed)}")
+
+    entity_ids = set()
+    for i, e in enumerate(d["entities"]):
+        line, loc = rec_loc("entities", i, e)
+        if not isinstance(e, dict):
+            bad(line, loc, "not an object")
+            continue
+        check_id(e, line, loc)
+        entity_ids.add(e.get("id"))
+        check_enum(e, "type", FINE_TYPES, line, loc)
+        for key in ("name_en", "name_ar"):
+            if not isinstance(e.get(key), str) or not e.get(key):
+                bad(line, f"{loc}.{key}", "missing or not a non-empty string")
+
+    mention_spans: dict[str, set[tuple[int, int]]] = {}
+    named: list[tuple[int, int, str, int | None]] = []
+    for i, m in enumerate(d["mentions"]):
+        line, loc = rec_loc("mentions", i, m)
+        if not isinstance(m, dict):
+            bad(line, loc, "not an object")
+            continue
+        check_id(m, line, loc)
+        ok = check_span(m, line, loc)
+        check_enum(m, "type", FINE_TYPES, line, loc)
+        check_enum(m, "form", FORMS, line, loc)
+        check_enum(m, "kind", MENTION_KINDS, line, loc)
+        ent = m.get("entity")
+        if ent not in entity_ids:
+            bad(line, f"{loc}.entity", f"{ent!r} does not name an entity of this document")
+        if ok:
+            mention_spans.setdefault(ent, set()).add((m["start"], m["end"]))
+            if m.get("kind") == "name":
+                named.append((m["start"], m["end"], m.get("id"), line))
+    named.sort()
+    for (s1, e1, id1, _), (s2, e2, id2, l2) in zip(named, named[1:]):
+        if s2 < e1:
+            bad(l2, f"{where}.mentions[{id2}].start", f"overlaps mention {id1} [{s1}, {e1}): NER is flat")
+
+    for i, q in enumerate(d["quotes"]):
+        line, loc = rec_loc("quotes", i, q)
+        if not isinstance(q, dict):
+            bad(line, loc, "not an object")
+            continue
+        check_id(q, line, loc)
+        for key in ("cue", "content", "source"):
+            check_span(q.get(key), line, f"{loc}.{key}")
+        if q.get("addressee") is not None:
+            check_span(q.get("addressee"), line, f"{loc}.addressee")
+        check_enum(q, "type", QUOTE_TYPES, line, loc)
+        spk = q.get("speaker")
+        if spk not in entity_ids:
+            bad(line, f"{loc}.speaker", f"{spk!r} does not name an entity of this document")
+        elif isinstance(q.get("source"), dict):
+            src = (q["source"].get("start"), q["source"].get("end"))
+            if src not in mention_spans.get(spk, set()):
+                bad(line, f"{loc}.source", f"span {list(src)} is not a mention of speaker {spk}")
+
+    for i, n in enumerate(d["numbers"]):
+        line, loc = rec_loc("numbers", i, n)
+        if not isinstance(n, dict):
+            bad(line, loc, "not an object")
+            continue
+        check_id(n, line, loc)
+        check_span(n, line, loc)
+        if not _is_number(n.get("value")):
+            bad(line, f"{loc}.value", f"{n.get('value')!r} is not a finite JSON number")
+        check_enum(n, "kind", NUMBER_KINDS, line, loc)
+        check_enum(n, "qualifier", QUALIFIERS, line, loc)
+        if n.get("unit") is not None and (not isinstance(n.get("unit"), str) or not n.get("unit")):
+            bad(line, f"{loc}.unit", "must be null or a non-empty string")
+        if not isinstance(n.get("in_name"), bool):
+            bad(line, f"{loc}.in_name", "missing or not true/false")
+
+
+def validate_file(path: str | Path) -> list[Violation]:
+    """All violations in the gold file at `path` (a parse error is one violation)."""
+    from .gold import read_json
+
+    try:
+        raw = read_json(path)
+    except KhabarError as e:
+        return [Violation(e.file or str(path), e.line, e.field or "", e.message)]
+    return validate_raw(raw, str(path), Path(path).read_text(encoding="utf-8"))
