@@ -27,8 +27,10 @@ def default_gold_path() -> Path:
 
 
 def content_hash(raw: dict) -> str:
-    """sha256 of the gold's canonical JSON: independent of formatting and key order."""
-    canon = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """sha256 of the gold's canonical JSON (version and documents): independent of formatting,
+    key order and free-form metadata keys."""
+    core = {"version": raw.get("version"), "documents": raw.get("documents")}
+    canon = json.dumps(core, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,95 @@
+"""The system interface and the registry of baseline systems.
+
+A system maps documents to predictions for any subset of the three tasks. It gets the whole
+corpus at once, so a learned system can cross-validate (never predicting a paragraph it was
+trained on).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from benchmark.errors import KhabarError
+from benchmark.model import Document, Prediction
+
+TASKS = ("ner", "quotes", "numbers")
+
+
+@runtime_checkable
+class System(Protocol):
+    """What every baseline implements."""
+
+    name: str
+    tasks: tuple[str, ...]
+
+    def predict(self, documents: list[Document]) -> list[Prediction]:
+        """One `Prediction` per document, in order, filling the tasks in `self.tasks`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registry row: where the system lives and what it needs to run."""
+
+    name: str
+    target: str  # "module:factory"
+    requires: tuple[str, ...] = ()  # importable modules the system needs
+    description: str = ""
+
+    def missing(self) -> str | None:
+        """Why the system cannot run here, or None if it can."""
+        import importlib.util
+
+        for mod in self.requires:
+            if importlib.util.find_spec(mod) is None:
+                return f"needs the Python package {mod!r} (not installed)"
+        factory = self._factory()
+        check = getattr(factory, "unavailable_reason", None)
+        return check() if callable(check) else None
+
+    def _factory(self):
+        module, _, attr = self.target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def build(self, **options) -> System:
+        return self._factory()(**options)
+
+
+_REGISTRY: dict[str, Entry] = {}
+
+
+def register(entry: Entry) -> Entry:
+    _REGISTRY[entry.name] = entry
+    return entry
+
+
+def registry() -> dict[str, Entry]:
+    """All registered systems, by name (the built-in ones are registered on import)."""
+    from . import systems  # noqa: F401  (registers the built-in systems)
+
+    return dict(_REGISTRY)
+
+
+def get_system(name: str, **options) -> System:
+    """Build the system called `name`; a `KhabarError` says why when it cannot run."""
+    entries = registry()
+    if name not in entries:
+        raise KhabarError(f"unknown system {name!r}; known: {', '.join(sorted(entries))}", exit_code=2)
+    why = entries[name].missing()
+    if why:
+        raise KhabarError(f"system {name!r} cannot run here: {why}", exit_code=2)
+    return entries[name].build(**options)
+
+
+def available_systems() -> tuple[list[str], dict[str, str]]:
+    """(names that can run here, {name: reason} for those that cannot)."""
+    ok, skipped = [], {}
+    for name, entry in registry().items():
+        why = entry.missing()
+        if why:
+            skipped[name] = why
+        else:
+            ok.append(name)
+    return ok, skipped

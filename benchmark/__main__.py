@@ -1,0 +1,5 @@
+"""`python -m benchmark` is `khabar`."""
+
+from .cli import main
+
+main()
