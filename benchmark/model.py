@@ -181,12 +181,17 @@ class PredNumber:
 
 @dataclass
 class Prediction:
-    """A system's output for one document. A task set to None was not predicted."""
+    """A system's output for one document. A task set to None was not predicted.
+
+    `unaligned` holds items a system returned as strings that could not be placed in the text
+    (LLM systems); the scorer counts those with `part == "item"` as false positives. In a
+    predictions file they live under `meta.unaligned`."""
 
     id: str
     entities: list[PredEntity] | None = None
     quotes: list[PredQuote] | None = None
     numbers: list[PredNumber] | None = None
+    unaligned: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out: dict = {"id": self.id}
@@ -214,4 +219,6 @@ class Prediction:
                 }
                 for n in self.numbers
             ]
+        if self.unaligned:
+            out["meta"] = {"unaligned": list(self.unaligned)}
         return out

@@ -1,0 +1,110 @@
+"""What the `khabar score`, `compare` and `check` commands do, behind their option parsing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..errors import KhabarError
+
+
+def _write_new(path: Path, text: str, force: bool) -> None:
+    if path.exists() and not force:
+        raise KhabarError("file exists; refusing to overwrite it (use --force)", file=str(path), exit_code=2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def load(pred: str, gold_path: str | None, lenient: bool, echo=None):
+    """(gold, predictions) for a predictions file, reporting what a lenient read skipped."""
+    from ..gold import load_gold
+    from ..predictions import read_predictions
+
+    gold = load_gold(gold_path)
+    preds = read_predictions(pred, gold, lenient=lenient)
+    if lenient and echo is not None:
+        echo(f"{pred}: skipped {preds.skipped} bad record(s)" + (f"; first: {preds.problems[0]}" if preds.problems else ""))
+    return gold, preds
+
+
+def score_command(pred: str | None, gold_path: str | None, scheme: str, tasks: str | None, as_json: bool,
+                  details: Path | None, lenient: bool, conll: str | None, n_boot: int, seed: int, force: bool,
+                  full: bool) -> None:
+    from . import score
+    from .render import print_report
+
+    def err(msg):
+        print(msg, file=sys.stderr)
+
+    if conll is not None:
+        from .conll import score_conll
+
+        if pred is not None:
+            raise KhabarError("give a predictions file or --conll, not both", exit_code=2)
+        report = score_conll(conll, n_boot=n_boot, seed=seed)
+    else:
+        if pred is None:
+            raise KhabarError("missing predictions file (or --conll FILE)", exit_code=2)
+        gold, preds = load(pred, gold_path, lenient, err)
+        report = score(gold, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
+        if lenient:
+            report.notes.append(f"lenient read: {preds.skipped} bad record(s) skipped")
+    if details is not None:
+        text = "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in report.details)
+        _write_new(details, text, force)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print_report(report, full=full)
+
+
+def compare_command(a: str, b: str, gold_path: str | None, scheme: str, tasks: str | None, method: str, n: int,
+                    seed: int, as_json: bool, lenient: bool, full: bool) -> None:
+    from ..gold import load_gold
+    from ..predictions import read_predictions
+    from .compare import compare
+
+    gold = load_gold(gold_path)
+    pa = read_predictions(a, gold, lenient=lenient)
+    pb = read_predictions(b, gold, lenient=lenient)
+    result = compare(gold, pa, pb, tasks=tasks, scheme=scheme, method=method, n=n, seed=seed)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=120)
+    table = Table(title=f"B = {b}  vs  A = {a}  ({'paired bootstrap' if method == 'bootstrap' else 'approximate randomisation'}, n={n})",
+                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for col in ("task", "line", "F1 A", "F1 B", "B - A", "95% CI", "p"):
+        table.add_column(col, justify="left" if col in ("task", "line") else "right", no_wrap=True)
+    for r in result.rows:
+        if not full and not r.headline:
+            continue
+        line = r.metric if r.subset == "all" else f"{r.subset} {r.metric}"
+        ci = "" if r.ci_low != r.ci_low else f"{100 * r.ci_low:+.1f}…{100 * r.ci_high:+.1f}"
+        table.add_row(r.task, line, f"{100 * r.f1_a:.1f}", f"{100 * r.f1_b:.1f}", f"{100 * r.delta:+.1f}", ci,
+                      f"{r.p_value:.4f}", style="bold" if r.p_value < 0.05 and r.delta != 0 else None)
+    console.print(table)
+    console.print(f"signature: {result.signature}", soft_wrap=True)
+
+
+def check_command(pred: str, baseline: str, tolerance: float, gold_path: str | None, as_json: bool,
+                  lenient: bool) -> int:
+    """Print the gate's verdict; return the exit code (1 when a line dropped)."""
+    from .check import check
+
+    result = check(pred, baseline, tolerance, gold_path, lenient)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    elif result.ok:
+        print(f"ok: {result.checked} line(s) within {tolerance} of {baseline}")
+    else:
+        print(f"FAILED: {len(result.drops)} of {result.checked} line(s) fell more than {tolerance} below {baseline}")
+        print(result.table())
+    return 0 if result.ok else 1

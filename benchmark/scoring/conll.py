@@ -1,0 +1,707 @@
+"""NER over tag sequences: the conlleval chunk rules, a seqeval-like list API, and conlleval input.
+
+Decoding follows conlleval.pl (the reference of CoNLL-2000/2003): a chunk starts at B-, at S-,
+or at an I-/E- whose type differs from the previous token's or whose previous token is O, E-
+or S-. So an I- without a B- starts an entity (as in conlleval, seqeval's default mode and
+nervaluate), where seqeval's strict IOB2 mode drops it. E- and S- are read as IOBES.
+
+The counting engine works in numpy on the tokens where either tag is not O: it decodes both
+columns, pairs the entities that share their exact span (with non-overlapping columns such
+pairs never interact with anything else, in any mode), splits the rest into connected
+components of the overlap graph and runs the general nervaluate matching (`ner.match`) only on
+components of three or more items. A conlleval file is read in byte blocks that end on a blank
+line, its tags located and grouped in numpy, so memory stays flat however large the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import KhabarError
+from . import ner
+from .counts import Tally
+from .prf import COR, INC, MIS, PAR, SPU
+
+_PREFIX = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
+BLOCK_BYTES = 1 << 20
+
+
+def split_tag(tag: str | bytes) -> tuple[str, str]:
+    """('B', 'PER') from 'B-PER'; ('O', '') from 'O'. ValueError for anything else."""
+    if isinstance(tag, bytes):
+        try:
+            tag = tag.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"bad tag {tag!r}: not UTF-8") from None
+    if tag == "O":
+        return "O", ""
+    prefix, sep, label = tag.partition("-")
+    if not sep or prefix not in ("B", "I", "E", "S") or not label:
+        raise ValueError(f"bad tag {tag!r}: expected O or B-/I-/E-/S- followed by a type")
+    return prefix, label
+
+
+def decode(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entities `(start, end, type)` (token indices, end exclusive) of one tag sequence."""
+    out: list[tuple[int, int, str]] = []
+    start, label, prev = -1, "", "O"
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            if start >= 0:
+                out.append((start, i, label))
+                start = -1
+            prev = "O"
+            continue
+        p, t = split_tag(tag)
+        if start >= 0 and (p in ("B", "S") or prev in ("E", "S") or t != label):
+            out.append((start, i, label))
+            start = -1
+        if start < 0:
+            start, label = i, t
+        prev = p
+    if start >= 0:
+        out.append((start, len(tags), label))
+    return out
+
+
+# --- the counting engine -------------------------------------------------------------------
+
+
+class Engine:
+    """Counts every NER mode, micro and per type, from batches of tokens.
+
+    Keys are `("ner", "all", mode, label)`; labels are added as they appear. A batch gives
+    counts per unit (sentences, keys, 5), or a single row when units are not needed.
+
+    With both columns decoded, entities sharing an exact span are paired first: within a
+    column entities never overlap, so nothing else can touch such a pair in any mode. What is
+    left splits into connected components of the overlap graph, which nervaluate's greedy
+    matching also treats independently; components of one gold, one prediction or one of each
+    (nearly all of them) are counted in numpy, larger ones by `ner.match`.
+    """
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self.label_id: dict[str, int] = {}
+        self.tag_cache: dict[str | bytes, int] = {"O": 0, b"O": 0}
+        self.digests: dict[int, int] = {0: 0}
+        self.keys: list[tuple] = []
+        self.key_id: dict[tuple, int] = {}
+        for mode in ner.MODES:
+            self._key(mode, "micro")
+
+    def _key(self, mode: str, label: str) -> int:
+        k = ("ner", "all", mode, label)
+        if k not in self.key_id:
+            self.key_id[k] = len(self.keys)
+            self.keys.append(k)
+        return self.key_id[k]
+
+    def _label(self, label: str) -> int:
+        i = self.label_id.get(label)
+        if i is None:
+            i = self.label_id[label] = len(self.labels)
+            self.labels.append(label)
+            for mode in ner.MODES:
+                self._key(mode, label)
+        return i
+
+    def intern(self, tag: str | bytes) -> int:
+        """Code of a tag: 8 * label id + prefix (O 0, B 1, I 2, E 3, S 4); ValueError if malformed."""
+        got = self.tag_cache.get(tag)
+        if got is None:
+            p, label = split_tag(tag)
+            got = self.tag_cache[tag] = 8 * self._label(label) + _PREFIX[p]
+            text = f"{p}-{label}" if p != "O" else "O"
+            self.digests[got] = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+        return got
+
+    def digest_of(self, codes: np.ndarray) -> np.ndarray:
+        """A stable 64-bit digest of each code's tag text (for the gold hash)."""
+        table = np.zeros(max(self.digests) + 1, dtype=np.uint64)
+        for c, d in self.digests.items():
+            table[c] = d
+        return table[codes]
+
+    def codes(self, tags: Sequence[str]) -> np.ndarray:
+        try:
+            return np.fromiter(map(self.tag_cache.__getitem__, tags), dtype=np.int64, count=len(tags))
+        except KeyError:
+            return np.fromiter(map(self.intern, tags), dtype=np.int64, count=len(tags))
+
+    @staticmethod
+    def entities(pos: np.ndarray, codes: np.ndarray, unit: np.ndarray):
+        """Entities of one column: (start, end, label, unit) arrays, in position order."""
+        pre, typ = codes & 7, codes >> 3
+        n = len(pos)
+        if n == 0:
+            z = np.zeros(0, dtype=np.int64)
+            return z, z, z, z
+        adj = np.zeros(n, dtype=bool)
+        adj[1:] = pos[1:] == pos[:-1] + 1
+        prevpre = np.zeros(n, dtype=np.int64)
+        prevtyp = np.full(n, -1, dtype=np.int64)
+        prevpre[1:] = np.where(adj[1:], pre[:-1], 0)
+        prevtyp[1:] = np.where(adj[1:], typ[:-1], -1)
+        inent = pre != 0
+        start = inent & ((pre == 1) | (pre == 4) | (prevpre == 0) | (prevpre == 3) | (prevpre == 4) | (prevtyp != typ))
+        s = np.flatnonzero(start)
+        breaks = np.flatnonzero(~(inent & ~start))
+        nxt = np.searchsorted(breaks, s, side="right")
+        e = np.where(nxt < len(breaks), breaks[np.minimum(nxt, len(breaks) - 1)], n) - 1
+        return pos[s], pos[e] + 1, typ[s], unit[s]
+
+    def count(self, pos: np.ndarray, gcodes: np.ndarray, pcodes: np.ndarray, unit: np.ndarray,
+              n_units: int) -> np.ndarray:
+        """Counts (n_units, keys, 5) of one batch; `unit` gives each token's unit (0..n_units-1)."""
+        gs, ge, gt, gu = self.entities(pos, gcodes, unit)
+        ps, pe, pt, pu = self.entities(pos, pcodes, unit)
+        n_keys = len(self.keys)
+        table = np.array([[self.key_id[("ner", "all", m, lab)] for lab in ["micro", *self.labels]]
+                          for m in ner.MODES], dtype=np.int64)
+        parts: list[np.ndarray] = []
+
+        def emit(units, mode: int, col, cat: int) -> None:
+            if len(units):
+                parts.append((units * n_keys + table[mode, col]) * 5 + cat)
+
+        def emit_all_modes(units, col, cat) -> None:
+            for m in range(4):
+                emit(units, m, col, cat)
+
+        # exact-span pairs (a gold start is unique: a column's entities do not overlap)
+        j = np.searchsorted(gs, ps)
+        jc = np.minimum(j, max(len(gs) - 1, 0))
+        paired = (j < len(gs)) & (gs[jc] == ps) & (ge[jc] == pe) if len(gs) else np.zeros(len(ps), dtype=bool)
+        pj, pp = jc[paired], np.flatnonzero(paired)
+        same = gt[pj] == pt[pp]
+        u_same, u_diff = gu[pj][same], gu[pj][~same]
+        STRICT, EXACT, PARTIAL, TYPE = range(4)
+        emit(u_same, STRICT, 0, COR)
+        emit(u_diff, STRICT, 0, INC)
+        emit(gu[pj], EXACT, 0, COR)
+        emit(gu[pj], PARTIAL, 0, COR)
+        emit(u_same, TYPE, 0, COR)
+        emit(u_diff, TYPE, 0, INC)
+        emit_all_modes(u_same, 1 + gt[pj][same], COR)
+        emit_all_modes(u_diff, 1 + gt[pj][~same], MIS)
+        emit_all_modes(pu[pp][~same], 1 + pt[pp][~same], SPU)
+
+        # what is left: connected components of the overlap graph
+        g_left = np.ones(len(gs), dtype=bool)
+        g_left[pj] = False
+        gi, pi = np.flatnonzero(g_left), np.flatnonzero(~paired)
+        starts = np.concatenate([gs[gi], ps[pi]])
+        if len(starts):
+            ends = np.concatenate([ge[gi], pe[pi]])
+            is_pred = np.concatenate([np.zeros(len(gi), dtype=bool), np.ones(len(pi), dtype=bool)])
+            item = np.concatenate([gi, pi])
+            order = np.argsort(starts, kind="stable")
+            starts, ends, is_pred, item = starts[order], ends[order], is_pred[order], item[order]
+            reach = np.maximum.accumulate(ends)
+            new = np.ones(len(starts), dtype=bool)
+            new[1:] = starts[1:] >= reach[:-1]
+            comp = np.cumsum(new) - 1
+            n_comp = int(comp[-1]) + 1
+            n_g = np.bincount(comp[~is_pred], minlength=n_comp)
+            n_p = np.bincount(comp[is_pred], minlength=n_comp)
+            kind = np.where(n_g + n_p > 2, 3, n_g * 2 + n_p)  # 2: gold alone, 1: pred alone, 3: one each or more
+            kind = np.where((n_g == 1) & (n_p == 1), 4, kind)
+            k_item = kind[comp]
+            g_alone = item[(k_item == 2) & ~is_pred]
+            p_alone = item[(k_item == 1) & is_pred]
+            emit_all_modes(gu[g_alone], 0, MIS)
+            emit_all_modes(gu[g_alone], 1 + gt[g_alone], MIS)
+            emit_all_modes(pu[p_alone], 0, SPU)
+            emit_all_modes(pu[p_alone], 1 + pt[p_alone], SPU)
+            # one gold and one prediction overlapping, spans not equal
+            sel = k_item == 4
+            g1 = item[sel & ~is_pred][np.argsort(comp[sel & ~is_pred], kind="stable")]
+            p1 = item[sel & is_pred][np.argsort(comp[sel & is_pred], kind="stable")]
+            ok = gt[g1] == pt[p1]
+            u1 = gu[g1]
+            emit(u1, STRICT, 0, INC)
+            emit(u1, EXACT, 0, INC)
+            emit(u1, PARTIAL, 0, PAR)
+            emit(u1[ok], TYPE, 0, COR)
+            emit(u1[~ok], TYPE, 0, INC)
+            lab = 1 + gt[g1][ok]
+            emit(u1[ok], STRICT, lab, INC)
+            emit(u1[ok], EXACT, lab, INC)
+            emit(u1[ok], PARTIAL, lab, PAR)
+            emit(u1[ok], TYPE, lab, COR)
+            emit_all_modes(u1[~ok], 1 + gt[g1][~ok], MIS)
+            emit_all_modes(pu[p1][~ok], 1 + pt[p1][~ok], SPU)
+            # larger components: the general matching
+            big = np.flatnonzero(kind == 3)
+            if len(big):
+                parts.append(self._general(big, comp, is_pred, item, gs, ge, gt, gu, ps, pe, pt, pu, table, n_keys))
+        flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.bincount(flat, minlength=n_units * n_keys * 5).reshape(n_units, n_keys, 5)
+
+    @staticmethod
+    def _general(big, comp, is_pred, item, gs, ge, gt, gu, ps, pe, pt, pu, table, n_keys) -> np.ndarray:
+        out: list[int] = []
+        in_big = np.isin(comp, big)
+        rows = zip(comp[in_big].tolist(), is_pred[in_big].tolist(), item[in_big].tolist())
+        groups: dict[int, tuple[list, list]] = {}
+        for c, isp, it in rows:
+            g, p = groups.setdefault(c, ([], []))
+            (p if isp else g).append(it)
+        for g_idx, p_idx in groups.values():
+            gold = [(int(gs[i]), int(ge[i]), int(gt[i])) for i in g_idx]
+            pred = [(int(ps[i]), int(pe[i]), int(pt[i])) for i in p_idx]
+            gunit = [int(gu[i]) for i in g_idx]
+            punit = [int(pu[i]) for i in p_idx]
+            subsets = [(0, gold, pred, gunit, punit)]
+            for lab in sorted({x[2] for x in gold} | {x[2] for x in pred}):
+                gk = [k for k, x in enumerate(gold) if x[2] == lab]
+                pk = [k for k, x in enumerate(pred) if x[2] == lab]
+                subsets.append((1 + lab, [gold[k] for k in gk], [pred[k] for k in pk], [gunit[k] for k in gk],
+                                [punit[k] for k in pk]))
+            for col, gl, pl, gun, pun in subsets:
+                cands = ner._candidates(gl, pl)
+                for m, mode in enumerate(ner.MODES):
+                    key = int(table[m, col])
+                    for cat, a, b in ner.match(gl, pl, mode, cands):
+                        u = gun[a] if a is not None else pun[b]
+                        out.append((u * n_keys + key) * 5 + cat)
+        return np.asarray(out, dtype=np.int64)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+class _GoldHash:
+    """sha256 of the gold column: positions and tags of the non-O gold tokens, sentence
+    boundaries and the token count. Independent of the predictions and of how the input was
+    cut into blocks."""
+
+    def __init__(self) -> None:
+        self.tokens = hashlib.sha256()
+        self.bounds = hashlib.sha256()
+
+    def update(self, engine: Engine, pos: np.ndarray, gcodes: np.ndarray, boundaries: np.ndarray) -> None:
+        mask = (gcodes & 7) != 0
+        pairs = np.stack([pos[mask].astype(np.uint64), engine.digest_of(gcodes[mask])], axis=1)
+        self.tokens.update(pairs.astype("<u8").tobytes())
+        self.bounds.update(boundaries.astype("<i8").tobytes())
+
+    def finish(self, n_tokens: int) -> str:
+        final = f"{self.tokens.hexdigest()}|{self.bounds.hexdigest()}|{n_tokens}"
+        return hashlib.sha256(final.encode()).hexdigest()
+
+
+def _poisson1_table() -> np.ndarray:
+    """Poisson(1) by inverse CDF over 16-bit uniforms: 65,536 equally likely weights whose
+    frequencies match the Poisson(1) probabilities to within 2^-16."""
+    import math
+
+    cdf = np.cumsum([math.exp(-1) / math.factorial(k) for k in range(20)])
+    return np.searchsorted(cdf, (np.arange(1 << 16) + 0.5) / (1 << 16)).astype(np.float32)
+
+
+_POISSON1 = _poisson1_table()
+
+
+class Stream:
+    """Accumulates batches: totals, per-unit rows (for an exact bootstrap) or a Poisson bootstrap."""
+
+    def __init__(self, keep_units: bool, n_boot: int = 0, seed: int = 0) -> None:
+        self.engine = Engine()
+        self.keep_units = keep_units
+        self.rows: list[np.ndarray] = []
+        self.totals = np.zeros((0, 5), dtype=np.int64)
+        self.n_boot = n_boot
+        self.rng = np.random.default_rng(seed)
+        self.boot = np.zeros((n_boot, 0, 5))
+        self.n_units = 0
+        self.n_tokens = 0
+        self.tok_correct = 0
+        self.hash = _GoldHash()
+
+    @staticmethod
+    def _grow(a: np.ndarray, k: int, axis: int) -> np.ndarray:
+        if a.shape[axis] >= k:
+            return a
+        shape = list(a.shape)
+        shape[axis] = k - a.shape[axis]
+        return np.concatenate([a, np.zeros(shape, dtype=a.dtype)], axis=axis)
+
+    def add(self, pos: np.ndarray, gtags: Sequence[str], ptags: Sequence[str], unit: np.ndarray, n_units: int,
+            boundaries: np.ndarray) -> None:
+        """One batch: token positions (a gap of one or more marks a sentence boundary), their
+        gold and predicted tags, and each token's unit."""
+        self.add_codes(pos, self.engine.codes(gtags), self.engine.codes(ptags), unit, n_units, boundaries)
+
+    def add_codes(self, pos: np.ndarray, gcodes: np.ndarray, pcodes: np.ndarray, unit: np.ndarray, n_units: int,
+                  boundaries: np.ndarray) -> None:
+        eng = self.engine
+        self.hash.update(eng, pos, gcodes, boundaries)
+        per_unit = self.keep_units or self.n_boot > 0
+        counts = eng.count(pos, gcodes, pcodes, unit if per_unit else np.zeros_like(unit),
+                           n_units if per_unit else 1)
+        k = counts.shape[1]
+        self.totals = self._grow(self.totals, k, 0)
+        self.totals[:k] += counts.sum(axis=0)
+        if self.keep_units:
+            self.rows.append(counts)
+        elif self.n_boot > 0 and n_units:
+            self.boot = self._grow(self.boot, k, 1)
+            flat = counts.reshape(n_units, -1).astype(np.float32)
+            step = max(1, 1_000_000 // self.n_boot)
+            for a in range(0, n_units, step):
+                u = self.rng.integers(0, 1 << 16, size=(self.n_boot, min(step, n_units - a)), dtype=np.uint16)
+                self.boot[:, :k] += (_POISSON1[u] @ flat[a:a + step]).reshape(self.n_boot, k, 5)
+        self.n_units += n_units
+
+    def tally(self) -> Tally:
+        keys = self.engine.keys
+        if not self.rows:
+            data = np.zeros((0, len(keys), 5), dtype=np.int64)
+        else:
+            data = np.concatenate([self._grow(r, len(keys), 1) for r in self.rows], axis=0)
+        return Tally([f"s{i}" for i in range(data.shape[0])], list(keys), data, "sentence")
+
+
+def _bad_tag(tags_by_column: dict[str, Sequence[str]]) -> tuple[str, int, str] | None:
+    """(column, index, message) of the first malformed tag."""
+    for column, tags in tags_by_column.items():
+        for i, t in enumerate(tags):
+            try:
+                split_tag(t)
+            except ValueError as e:
+                return column, i, str(e)
+    return None
+
+
+def _feed_lists(stream: Stream, y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> None:
+    if len(y_true) != len(y_pred):
+        raise KhabarError(f"{len(y_true)} gold sequences but {len(y_pred)} predicted", field="y_pred", exit_code=2)
+    pos, gt, pt, unit, bounds = [], [], [], [], []
+    base = 0
+    n_units = 0
+    for i, (g, p) in enumerate(zip(y_true, y_pred)):
+        if len(g) != len(p):
+            raise KhabarError(f"sequence {i}: {len(g)} gold tags but {len(p)} predicted", field="y_pred",
+                              exit_code=2)
+        if not len(g):
+            continue
+        for j, (a, b) in enumerate(zip(g, p)):
+            if a != "O" or b != "O":
+                pos.append(base + j)
+                gt.append(a)
+                pt.append(b)
+                unit.append(n_units)
+        base += len(g) + 1
+        bounds.append(base - 1)
+        n_units += 1
+        stream.n_tokens += len(g)
+        stream.tok_correct += sum(map(operator.eq, g, p))
+    try:
+        stream.add(np.asarray(pos, dtype=np.int64), gt, pt, np.asarray(unit, dtype=np.int64), n_units,
+                   np.asarray(bounds, dtype=np.int64))
+    except ValueError as e:
+        bad = _bad_tag({"y_true": gt, "y_pred": pt})
+        raise KhabarError(bad[2] if bad else str(e), field=bad[0] if bad else "tags", exit_code=2) from None
+
+
+def _read_blocks(f, block_bytes: int) -> Iterable[bytes]:
+    """Byte blocks of a binary file, each ending just after a blank line (or at the end)."""
+    buf = b""
+    while True:
+        data = f.read(block_bytes)
+        if not data:
+            if buf:
+                yield buf
+            return
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        buf += data
+        cut = buf.rfind(b"\n\n")
+        if cut < 0:
+            continue
+        yield buf[: cut + 2]
+        buf = buf[cut + 2:]
+
+
+_SPACE, _O = 32, 79
+_WHITESPACE = (9, 10, 11, 12, 13, 32)
+_MAX_TAG = 64
+
+
+_WS_TABLE = np.zeros(256, dtype=bool)
+_WS_TABLE[list(_WHITESPACE)] = True
+_OK, _EMPTY, _ONE_COLUMN, _UNRESOLVED = range(4)
+_WINDOW = 40
+
+
+def _locate_tags(arr: np.ndarray, s: np.ndarray, e: np.ndarray):
+    """Byte ranges of the last two columns of the lines arr[s:e], from a window of the last
+    bytes of each line: (gold start, gold end, pred start, pred end, state) arrays. A line whose
+    two tags do not fit in the window is left `_UNRESOLVED` for the caller."""
+    n = len(s)
+    z = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return z, z.copy(), z.copy(), z.copy(), z.copy()
+    k = _WINDOW
+    w0 = np.maximum(e - k, s)
+    off = np.arange(k, dtype=np.int8)
+    idx = w0[:, None] + off
+    valid = idx < e[:, None]
+    ws = _WS_TABLE[arr[np.minimum(idx, len(arr) - 1)]] | ~valid
+    tok = ~ws
+
+    def last(mask, before=None):
+        """Per row, the last column where `mask` holds (before column `before`), or -1."""
+        if before is not None:
+            mask = mask & (off < before[:, None])
+        return np.where(mask, off, np.int8(-1)).max(axis=1).astype(np.int64)
+
+    p_last = last(tok)
+    s1 = last(ws, p_last)
+    g_last = last(tok, s1)
+    s2 = last(ws, g_last)
+    whole = w0 == s  # the window holds the whole line
+    state = np.full(n, _OK, dtype=np.int64)
+    state[(s2 < 0) & ~whole] = _UNRESOLVED  # the gold tag may start before the window
+    state[(g_last < 0) & whole] = _ONE_COLUMN
+    state[(g_last < 0) & ~whole] = _UNRESOLVED
+    state[p_last < 0] = np.where(whole[p_last < 0], _EMPTY, _UNRESOLVED)
+    return w0 + s2 + 1, w0 + g_last + 1, w0 + s1 + 1, w0 + p_last + 1, state
+
+
+def _locate_tags_fast(arr: np.ndarray, block: bytes, s: np.ndarray, e: np.ndarray):
+    """`_locate_tags` for the common layout (single spaces, no tabs, no trailing blanks): the
+    last two spaces of each line, found by binary search; other lines take the window path."""
+    if b"\t" in block or b"\r" in block or b"\x0b" in block or b"\x0c" in block or not len(s):
+        return _locate_tags(arr, s, e)
+    sp = np.flatnonzero(arr == _SPACE)
+    if len(sp) < 2:
+        return _locate_tags(arr, s, e)
+    k = np.searchsorted(sp, e) - 1
+    s1 = sp[np.maximum(k, 0)]
+    s2 = sp[np.maximum(k - 1, 0)]
+    ok = (k >= 1) & (s2 >= s) & (s1 + 1 < e) & (s2 + 1 < s1)
+    g0, g1, p0, p1 = s2 + 1, s1, s1 + 1, e
+    state = np.full(len(s), _OK, dtype=np.int64)
+    bad = np.flatnonzero(~ok)
+    if len(bad):
+        r = _locate_tags(arr, s[bad], e[bad])
+        for arr_out, got in zip((g0, g1, p0, p1, state), r):
+            arr_out[bad] = got
+    return g0, g1, p0, p1, state
+
+
+def _codes_of_slices(engine: Engine, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Tag codes of the byte slices arr[start:end], interning each distinct tag once.
+
+    The slices are gathered into a zero-padded matrix and grouped by a 64-bit polynomial hash;
+    the grouping is then verified byte for byte, so a hash collision cannot merge two tags."""
+    n = len(start)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+
+    def one_by_one() -> np.ndarray:
+        out = np.empty(n, dtype=np.int64)
+        for i, (a, b) in enumerate(zip(start.tolist(), end.tolist())):
+            try:
+                out[i] = engine.intern(arr[a:b].tobytes())
+            except ValueError as e:
+                raise _BadTag(i, str(e)) from None
+        return out
+
+    length = end - start
+    width = int(length.max())
+    if width > _MAX_TAG:
+        return one_by_one()
+    off = np.arange(width)
+    idx = np.minimum(start[:, None] + off, len(arr) - 1)
+    mat = np.where(off < length[:, None], arr[idx], 0).astype(np.uint64)
+    mult = np.array([pow(1_000_003, width - i, 1 << 64) for i in range(width)], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = (mat * mult).sum(axis=1, dtype=np.uint64) + length.astype(np.uint64)
+    uniq, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    rep = first[inv]
+    if not (mat == mat[rep]).all() or not (length == length[rep]).all():
+        return one_by_one()
+    table = np.empty(len(uniq), dtype=np.int64)
+    for u, i in enumerate(first.tolist()):
+        try:
+            table[u] = engine.intern(arr[start[i]:end[i]].tobytes())
+        except ValueError as e:
+            raise _BadTag(i, str(e)) from None
+    return table[inv.reshape(-1)]
+
+
+class _BadTag(ValueError):
+    def __init__(self, row: int, message: str):
+        super().__init__(message)
+        self.row = row
+
+
+def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) -> None:
+    """Stream conlleval lines: the last two whitespace-separated columns are the gold and the
+    predicted tag; blank lines separate sentences. All in numpy: lines ending in ` O O` (most
+    of them) are only counted; in the others the two tags are located and grouped by value."""
+    line_base = 0
+    for block in _read_blocks(f, block_bytes):
+        if not block.endswith(b"\n"):
+            block += b"\n"
+        arr = np.frombuffer(block, dtype=np.uint8)
+        nl = np.flatnonzero(arr == 10)
+        n = len(nl)
+        starts = np.empty(n, dtype=np.int64)
+        starts[0] = 0
+        starts[1:] = nl[:-1] + 1
+        length = nl - starts
+        back = [arr[np.maximum(nl - k, 0)] for k in (1, 2, 3, 4)]
+        oo = (length >= 4) & (back[0] == _O) & (back[1] == _SPACE) & (back[2] == _O) & (back[3] == _SPACE)
+        blank = length == 0
+        lines = np.flatnonzero(~oo & ~blank)
+        s, e = starts[lines], nl[lines]
+        g0, g1, p0, p1, state = _locate_tags_fast(arr, block, s, e)
+        slow = np.flatnonzero(state == _UNRESOLVED)
+        for k in slow.tolist():  # a tag longer than the window: split the line in Python
+            cols = block[s[k]:e[k]].split()
+            if not cols:
+                state[k] = _EMPTY
+            elif len(cols) == 1:
+                state[k] = _ONE_COLUMN
+            else:
+                line = block[s[k]:e[k]]
+                p_at = line.rindex(cols[-1])
+                g_at = line.rindex(cols[-2], 0, p_at)
+                g0[k], g1[k] = s[k] + g_at, s[k] + g_at + len(cols[-2])
+                p0[k], p1[k] = s[k] + p_at, s[k] + p_at + len(cols[-1])
+                state[k] = _OK
+        if (state == _ONE_COLUMN).any():
+            k = int(np.flatnonzero(state == _ONE_COLUMN)[0])
+            raise KhabarError("expected at least two columns (..., gold tag, predicted tag)", file=name,
+                              line=line_base + int(lines[k]) + 1, field="columns", exit_code=2)
+        empty = state == _EMPTY
+        if empty.any():
+            blank[lines[empty]] = True
+            keep = ~empty
+            lines, g0, g1, p0, p1 = lines[keep], g0[keep], g1[keep], p0[keep], p1[keep]
+        bpos = np.flatnonzero(blank)
+        codes = []
+        for column, a, b in (("gold tag", g0, g1), ("predicted tag", p0, p1)):
+            try:
+                codes.append(_codes_of_slices(stream.engine, arr, a, b))
+            except _BadTag as bad:
+                raise KhabarError(str(bad), file=name, line=line_base + int(lines[bad.row]) + 1, field=column,
+                                  exit_code=2) from None
+        gcodes, pcodes = codes
+        # units: the sentences of this block that hold at least one token
+        sizes = np.diff(np.concatenate([[-1], bpos, [n]])) - 1
+        real = sizes > 0
+        unit_of_sentence = np.cumsum(real) - 1
+        unit = unit_of_sentence[np.searchsorted(bpos, lines)] if len(lines) else np.zeros(0, dtype=np.int64)
+        n_tok = n - len(bpos)
+        stream.n_tokens += n_tok
+        stream.tok_correct += n_tok - int((gcodes != pcodes).sum())
+        stream.add_codes(lines + line_base, gcodes, pcodes, unit, int(real.sum()), bpos + line_base)
+        line_base += n
+
+
+def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
+    from .. import __version__
+    from .bootstrap import CONFIDENCE
+    from .prf import Metric
+    from .report import Report, Row, _macro, _sorted
+    from .signature import Signature
+
+    digest = stream.hash.finish(stream.n_tokens)
+    settings = Signature(__version__, f"{name}+{digest[:12]}", ("ner",), "all", "asis", 0.0, "sentence",
+                         n_boot, seed, "poisson" if poisson and n_boot > 0 else "multinomial")
+    if not poisson:
+        from .report import build
+
+        rep = build(stream.tally(), settings)
+    else:
+        keys = stream.engine.keys
+        totals = stream._grow(stream.totals, len(keys), 0)
+        boot = stream._grow(stream.boot, len(keys), 1)
+        from .bootstrap import f1_of, macro_f1_of
+
+        alpha = 100 * (1 - CONFIDENCE) / 2
+        rows = []
+        groups: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if k[3] != "micro" and totals[i].sum() > 0:
+                groups.setdefault(k[2], []).append(i)
+        if n_boot > 0 and stream.n_units:
+            f = f1_of(boot, undefined=np.nan)
+            with np.errstate(invalid="ignore"):
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    lo, hi = np.nanpercentile(f, [alpha, 100 - alpha], axis=0)
+        else:
+            lo = hi = np.full(len(keys), np.nan)
+        for i, k in enumerate(keys):
+            if k[3] != "micro" and totals[i].sum() == 0:
+                continue
+            rows.append(Row(*k, Metric.from_counts(totals[i], (float(lo[i]), float(hi[i])))))
+        for mode, idx in groups.items():
+            if n_boot > 0 and stream.n_units:
+                m = macro_f1_of(boot[:, idx, :])
+                ci = tuple(float(x) for x in np.percentile(m, [alpha, 100 - alpha]))
+            else:
+                ci = (float("nan"), float("nan"))
+            rows.append(Row("ner", "all", mode, "macro", _macro([Metric.from_counts(totals[i]) for i in idx], ci)))
+        rep = Report(_sorted(rows, keys), settings)
+    rep.extra = {"tokens": stream.n_tokens, "units": stream.n_units,
+                 "token_accuracy": stream.tok_correct / stream.n_tokens if stream.n_tokens else 0.0,
+                 "bootstrap": "poisson" if poisson else "multinomial"}
+    return rep
+
+
+def tally_tags(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> Tally:
+    """Mergeable counts of tag sequences: one unit per sequence."""
+    s = Stream(keep_units=True)
+    _feed_lists(s, y_true, y_pred)
+    return s.tally()
+
+
+def score_tags(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]], *, n_boot: int = 1000,
+               seed: int = 0):
+    """Score lists of tag sequences (as seqeval does) in every NER mode, with a bootstrap over
+    sequences. Returns a `Report` (task 'ner', subset 'all', labels as found)."""
+    s = Stream(keep_units=True)
+    _feed_lists(s, y_true, y_pred)
+    return _report(s, "tags", n_boot, seed, poisson=False)
+
+
+def score_conll(source, *, n_boot: int = 1000, seed: int = 0, block_bytes: int = BLOCK_BYTES):
+    """Score conlleval input (a path, `-` for stdin, or an open file) in every NER mode.
+
+    conlleval's format: one token per line, whitespace-separated columns of which the last two
+    are the gold and the predicted tag, a blank line between sentences; any tagset, any corpus.
+    The input is streamed in blocks; the bootstrap over sentences is the Poisson bootstrap
+    (each sentence weighted by an independent Poisson(1) draw in each resample), the streaming
+    form of the bootstrap, so memory does not grow with the file.
+    """
+    s = Stream(keep_units=False, n_boot=n_boot, seed=seed)
+    if hasattr(source, "read"):
+        _feed_conll(s, getattr(source, "buffer", source), getattr(source, "name", "<stream>"), block_bytes)
+    elif str(source) == "-":
+        _feed_conll(s, sys.stdin.buffer, "<stdin>", block_bytes)
+    else:
+        p = Path(source)
+        try:
+            with p.open("rb") as f:
+                _feed_conll(s, f, str(p), block_bytes)
+        except FileNotFoundError:
+            raise KhabarError("file not found", file=str(p), exit_code=2) from None
+        except IsADirectoryError:
+            raise KhabarError("is a directory", file=str(p), exit_code=2) from None
+    return _report(s, "conll", n_boot, seed, poisson=True)

@@ -1,0 +1,136 @@
+"""Counting a whole corpus: gold documents against predictions, into one mergeable `Tally`."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from ..errors import KhabarError
+from ..model import Document, Gold, PredEntity, Prediction, PredNumber, PredQuote, Span
+from ..tokens import tokenize
+from ..schema import map_type
+from . import ner, numbers, quotes
+from .counts import Accumulator, Tally
+from .details import Detail
+from .overlap import OVERLAP_THRESHOLD
+from .report import TASKS
+
+
+def predicted_tasks(predictions: Sequence[Prediction]) -> tuple[str, ...]:
+    """The tasks that at least one prediction fills (in khabar's task order)."""
+    have = set()
+    for p in predictions:
+        if p.entities is not None:
+            have.add("ner")
+        if p.quotes is not None:
+            have.add("quotes")
+        if p.numbers is not None:
+            have.add("numbers")
+    return tuple(t for t in TASKS if t in have)
+
+
+def resolve_tasks(tasks, predictions: Sequence[Prediction]) -> tuple[str, ...]:
+    """`tasks` checked, or the predicted ones (all three when nothing is predicted)."""
+    if tasks is None:
+        return predicted_tasks(predictions) or TASKS
+    if isinstance(tasks, str):
+        tasks = [t.strip() for t in tasks.split(",") if t.strip()]
+    bad = [t for t in tasks if t not in TASKS]
+    if bad:
+        raise KhabarError(f"unknown task {bad[0]!r}; expected one of {', '.join(TASKS)}", field="tasks", exit_code=2)
+    return tuple(t for t in TASKS if t in tasks)
+
+
+def paragraph_units(doc: Document):
+    """(unit names of the non-empty paragraphs, offset -> unit name)."""
+    paras = doc.paragraphs()
+    starts = [p.start for p in paras]
+    names = [f"{doc.id}:{i}" for i in range(len(paras))]
+
+    def unit_of(offset: int) -> str:
+        return names[max(0, bisect_right(starts, offset) - 1)]
+
+    return [names[i] for i, p in enumerate(paras) if p.text.strip()], unit_of
+
+
+def tally(gold: Gold | Sequence[Document], predictions: Sequence[Prediction], *, tasks=None, scheme: str = "fine",
+          overlap: float = OVERLAP_THRESHOLD, label_map: dict[str, str] | None = None,
+          details: list[Detail] | None = None, notes: list[str] | None = None) -> Tally:
+    """Counts of every metric line, per paragraph, for the documents of `gold`.
+
+    A gold document without a prediction counts as predicting nothing. Predictions for a
+    document that is not in the gold, or two predictions for one document, are errors.
+    """
+    docs = gold.documents if isinstance(gold, Gold) else list(gold)
+    tasks = resolve_tasks(tasks, predictions)
+    by_id: dict[str, Prediction] = {}
+    ids = {d.id for d in docs}
+    for p in predictions:
+        if p.id not in ids:
+            raise KhabarError(f"unknown document id {p.id!r}", field="id", exit_code=2)
+        if p.id in by_id:
+            raise KhabarError(f"two predictions for document {p.id!r}", field="id", exit_code=2)
+        by_id[p.id] = p
+    from ..schema import types_of
+
+    gold_labels = sorted({map_type(m.type, scheme) for d in docs for m in d.ner_mentions} - {None},
+                         key=types_of(scheme).index)
+    acc = Accumulator("paragraph")
+    missing = 0
+    for doc in docs:
+        names, unit_of = paragraph_units(doc)
+        for n in names:
+            acc.unit(n)
+        pred = by_id.get(doc.id)
+        if pred is None:
+            missing += 1
+            pred = Prediction(doc.id)
+        if "ner" in tasks:
+            ner.tally_document(acc, doc, pred.entities or [], scheme, unit_of, details, label_map, gold_labels)
+        if "quotes" in tasks:
+            quotes.tally_document(acc, doc, pred.quotes or [], unit_of, details, overlap)
+        if "numbers" in tasks:
+            numbers.tally_document(acc, doc, pred.numbers or [], unit_of, details, overlap)
+        if pred.unaligned:
+            _tally_unaligned(acc, doc, pred, tasks, scheme, unit_of, label_map, gold_labels, overlap)
+    if notes is not None:
+        if missing:
+            notes.append(f"{missing} gold document(s) had no prediction and count as predicting nothing")
+        for t in tasks:
+            if predictions and not any(getattr(p, _FIELD[t]) is not None for p in predictions):
+                notes.append(f"no prediction fills task {t!r}: scored as predicting nothing")
+    return acc.tally()
+
+
+_FIELD = {"ner": "entities", "quotes": "quotes", "numbers": "numbers"}
+
+
+def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, scheme, unit_of, label_map,
+                     gold_labels, overlap) -> None:
+    """Count each unaligned item (`part == "item"`) as a false positive on every metric line of
+    its task, in the paragraph it was reported for.
+
+    It is scored as a prediction against a copy of the document with no gold items, anchored on
+    the paragraph's first token, so it lands on exactly the lines a spurious prediction would.
+    An entity whose label has no place in the scheme is ignored, as for any prediction."""
+    recs = [u for u in pred.unaligned if u.get("part") == "item" and u.get("task") in tasks]
+    if not recs:
+        return
+    paras = doc.paragraphs()
+    empty = Document(doc.id, doc.text)
+
+    def anchor(u: dict) -> Span:
+        i = u.get("paragraph") if isinstance(u.get("paragraph"), int) else 0
+        para = paras[min(max(i, 0), len(paras) - 1)]
+        toks = tokenize(para.text, para.start) or tokenize(doc.text)
+        return Span(toks[0].start, toks[0].end, toks[0].text)
+
+    ents = [PredEntity(anchor(u), str((u.get("item") or {}).get("type", ""))) for u in recs if u["task"] == "ner"]
+    quots = [PredQuote(None, anchor(u), None) for u in recs if u["task"] == "quotes"]
+    nums = [PredNumber(anchor(u), None) for u in recs if u["task"] == "numbers"]
+    if ents:
+        ner.tally_document(acc, empty, ents, scheme, unit_of, None, label_map, gold_labels)
+    if quots:
+        quotes.tally_document(acc, empty, quots, unit_of, None, overlap)
+    if nums:
+        numbers.tally_document(acc, empty, nums, unit_of, None, overlap)

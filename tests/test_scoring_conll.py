@@ -1,0 +1,130 @@
+"""conlleval input: the streamed file scores exactly like the tag lists, in any block size and
+any whitespace; bad lines are one-line errors; `khabar score --conll` reads files and stdin."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from benchmark import KhabarError
+from benchmark.scoring.conll import score_conll, score_tags
+
+TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+def corpus(n_sent: int, seed: int):
+    rng = random.Random(seed)
+    y_true, y_pred = [], []
+    for _ in range(n_sent):
+        g = []
+        while len(g) < rng.randint(1, 20):
+            if rng.random() < 0.2:
+                t = rng.choice(TYPES)
+                g += [f"B-{t}"] + [f"I-{t}"] * rng.randint(0, 2)
+            else:
+                g.append("O")
+        p = [rng.choice(["O", "B-PER", "I-PER", "B-ORG", "I-LOC"]) if rng.random() < 0.15 else t for t in g]
+        y_true.append(g)
+        y_pred.append(p)
+    return y_true, y_pred
+
+
+def to_conll(y_true, y_pred, sep=" ", eol="\n", extra_cols=1) -> str:
+    out = []
+    for i, (g, p) in enumerate(zip(y_true, y_pred)):
+        for j, (a, b) in enumerate(zip(g, p)):
+            cols = [f"w{i}_{j}"] + ["X"] * (extra_cols - 1) + [a, b]
+            out.append(sep.join(cols) + eol)
+        out.append(eol)
+    return "".join(out)
+
+
+def rows(report):
+    return [(r.key, r.score.correct, r.score.incorrect, r.score.partial, r.score.missed, r.score.spurious)
+            for r in report.rows]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return corpus(400, 1)
+
+
+def test_file_equals_lists(data, tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(to_conll(*data), encoding="utf-8")
+    a = score_conll(path, n_boot=0)
+    b = score_tags(*data, n_boot=0)
+    assert rows(a) == rows(b)
+    assert a.signature.split("|")[1].split("+")[1] == b.signature.split("|")[1].split("+")[1]  # same gold hash
+    assert a.extra["tokens"] == sum(map(len, data[0])) and a.extra["units"] == len(data[0])
+    acc = sum(x == y for g, p in zip(*data) for x, y in zip(g, p)) / a.extra["tokens"]
+    assert a.extra["token_accuracy"] == pytest.approx(acc)
+
+
+@pytest.mark.parametrize("block", [7, 64, 1000, 1 << 20])
+def test_block_size_does_not_matter(data, block):
+    text = to_conll(*data)
+    a = score_conll(io.BytesIO(text.encode()), n_boot=0, block_bytes=block)
+    assert rows(a) == rows(score_tags(*data, n_boot=0))
+    assert a.signature == score_conll(io.BytesIO(text.encode()), n_boot=0).signature
+
+
+@pytest.mark.parametrize("sep,eol,extra", [("\t", "\n", 1), (" ", "\r\n", 3), ("  ", " \n", 0)])
+def test_whitespace_variants(data, sep, eol, extra):
+    text = to_conll(*data, sep=sep, eol=eol, extra_cols=extra)
+    if extra == 0:
+        text = text.replace("w", "")  # two columns only: gold and predicted tag
+    a = score_conll(io.BytesIO(text.encode()), n_boot=0)
+    assert rows(a) == rows(score_tags(*data, n_boot=0))
+
+
+def test_gold_hash_ignores_predictions(data):
+    y_true, y_pred = data
+    other = [["O"] * len(g) for g in y_true]
+    a, b = score_tags(y_true, y_pred, n_boot=0), score_tags(y_true, other, n_boot=0)
+    assert a.settings.gold == b.settings.gold
+    c = score_tags([["B-PER"] + g[1:] for g in y_true], y_pred, n_boot=0)
+    assert c.settings.gold != a.settings.gold
+
+
+def test_poisson_bootstrap_is_seeded(data, tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(to_conll(*data), encoding="utf-8")
+    a, b = score_conll(path, n_boot=200, seed=3), score_conll(path, n_boot=200, seed=3)
+    m = a.get("ner", "strict")
+    assert (m.ci_low, m.ci_high) == (b.get("ner", "strict").ci_low, b.get("ner", "strict").ci_high)
+    assert m.ci_low <= m.f1 <= m.ci_high
+    assert "boot:200/poisson" in a.signature and "unit:sentence" in a.signature
+
+
+@pytest.mark.parametrize("text,line,field", [
+    ("a B-PER B-PER\nb\n", 2, "columns"),
+    ("a O O\nb X-PER O\n", 2, "gold tag"),
+    ("a O O\n\nb O B-\n", 3, "predicted tag"),
+])
+def test_bad_lines(tmp_path, text, line, field):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KhabarError) as e:
+        score_conll(path, n_boot=0)
+    assert (e.value.line, e.value.field, e.value.exit_code) == (line, field, 2)
+    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "score", "--conll",
+                           str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith(f"error: {path}:{line}: {field}: ")
+
+
+def test_cli_conll_stdin(data):
+    text = to_conll(*data)
+    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "score", "--conll", "-",
+                           "--json", "--n-boot", "0"], capture_output=True, text=True, input=text)
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    expected = score_tags(*data, n_boot=0).get("ner", "strict")
+    assert d["headline"]["ner"]["f1"] == pytest.approx(expected.f1)
+    assert {r["metric"] for r in d["rows"]} == {"strict", "exact", "partial", "type"}

@@ -1,0 +1,138 @@
+"""Quote and number scoring semantics on the real gold: cluster-based speakers, the token-overlap
+threshold, wrong speakers and values as `incorrect`, per-item details."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmark import load_gold
+from benchmark.model import PredNumber, PredQuote, Prediction, Span
+from benchmark.scoring import score
+from benchmark.scoring.overlap import OVERLAP_THRESHOLD, TokenIndex
+
+GOLD = load_gold()
+DOC = GOLD.documents[0]
+
+
+def _preds(quotes=None, numbers=None):
+    out = [Prediction(DOC.id, quotes=quotes, numbers=numbers)]
+    return out + [Prediction(d.id, quotes=[] if quotes is not None else None,
+                             numbers=[] if numbers is not None else None) for d in GOLD.documents[1:]]
+
+
+def _exact_quotes(source_of=lambda q: q.source):
+    return [PredQuote(q.cue, q.content, source_of(q), q.type) for q in DOC.quotes]
+
+
+def test_speaker_right_when_source_is_any_mention_of_the_cluster():
+    alt = {}
+    for q in DOC.quotes:
+        others = [m for m in DOC.mentions_of(q.speaker) if m.span.key != q.source.key]
+        if others:
+            alt[q.id] = sorted(others, key=lambda m: m.kind != "nominal")[0]
+    if not alt:
+        pytest.skip("no speaker with a second mention")
+    r = score(GOLD, _preds(_exact_quotes(lambda q: alt[q.id].span if q.id in alt else q.source)), n_boot=0)
+    assert r.get("quotes", "speaker").f1 == 1.0
+    assert r.get("quotes", "attribution").f1 == 1.0
+
+
+def test_wrong_speaker_is_incorrect_in_attribution():
+    q0 = DOC.quotes[0]
+    cluster = {m.span.key for m in DOC.mentions_of(q0.speaker)} | {q0.source.key}
+    other = next(m for m in DOC.mentions if m.entity != q0.speaker and m.span.key not in cluster)
+    preds = _exact_quotes(lambda q: other.span if q.id == q0.id else q.source)
+    r = score(GOLD, _preds(preds), n_boot=0)
+    n = len(DOC.quotes)
+    att = r.get("quotes", "attribution")
+    assert (att.correct, att.incorrect, att.missed, att.spurious) == (n - 1, 1, 0, 0)
+    assert att.p == att.r == pytest.approx((n - 1) / n)
+    assert r.get("quotes", "content_exact").f1 == 1.0
+    assert r.get("quotes", "speaker").f1 == pytest.approx((n - 1) / n)
+    wrong = [d for d in r.details_for("quotes", "attribution") if d.outcome == "wrong_speaker"]
+    assert len(wrong) == 1 and wrong[0].gold["id"] == q0.id
+    assert wrong[0].pred["source"]["start"] == other.start
+    # no source at all is a wrong speaker too
+    r = score(GOLD, _preds(_exact_quotes(lambda q: None)), n_boot=0)
+    assert r.get("quotes", "attribution").correct == 0 and r.get("quotes", "content_exact").f1 == 1.0
+
+
+def test_token_overlap_threshold():
+    tokens = TokenIndex(DOC.text)
+    q = max(DOC.quotes, key=lambda q: len(tokens.tokens(q.content)))
+    toks = tokens.tokens(q.content)
+    n = len(toks)
+    # keep the first k word tokens of the gold content: Dice = 2k / (n + k)
+    keep_ok = next(k for k in range(1, n) if 2 * k / (n + k) >= OVERLAP_THRESHOLD)
+    keep_bad = keep_ok - 1
+
+    def trimmed(k):
+        end = tokens.ends[toks[k - 1]]
+        return Span(q.content.start, end, DOC.text[q.content.start:end])
+
+    for k, matched in ((keep_ok, True), (keep_bad, False)):
+        if k == 0:
+            continue
+        preds = [PredQuote(x.cue, trimmed(k) if x.id == q.id else x.content, x.source, x.type) for x in DOC.quotes]
+        r = score(GOLD, _preds(preds), n_boot=0)
+        assert r.get("quotes", "content_exact").correct == len(DOC.quotes) - 1
+        assert r.get("quotes", "content_overlap").correct == len(DOC.quotes) - (0 if matched else 1), k
+
+
+def test_clitic_cut_inside_a_word_still_overlaps():
+    q = next(q for q in DOC.quotes if len(q.source.text.split()[0]) > 3)
+    s = q.source
+    inner = Span(s.start + 1, s.end, DOC.text[s.start + 1:s.end])
+    tokens = TokenIndex(DOC.text)
+    assert tokens.dice(inner, s) == 1.0
+    r = score(GOLD, _preds(_exact_quotes(lambda x: inner if x.id == q.id else x.source)), n_boot=0)
+    assert r.get("quotes", "attribution").f1 == 1.0
+
+
+def test_cue_and_type_lines():
+    preds = [PredQuote(None if i == 0 else q.cue, q.content, q.source, None if i == 1 else
+                       ("direct" if q.type != "direct" else "indirect") if i == 2 else q.type)
+             for i, q in enumerate(DOC.quotes)]
+    r = score(GOLD, _preds(preds), n_boot=0)
+    n = len(DOC.quotes)
+    cue = r.get("quotes", "cue")
+    assert (cue.correct, cue.missed, cue.spurious) == (n - 1, 1, 0)
+    typ = r.get("quotes", "type")
+    assert typ.kind == "accuracy" and (typ.correct, typ.incorrect) == (n - 2, 1)
+
+
+def test_numbers_value_kind_and_span():
+    if len(DOC.numbers) < 3:
+        pytest.skip("too few numbers")
+    a, b, c = DOC.numbers[:3]
+    preds = []
+    for n in DOC.numbers:
+        if n is a:
+            preds.append(PredNumber(n.span, n.value + 1, n.kind))
+        elif n is b:
+            preds.append(PredNumber(n.span, n.value, None))
+        elif n is c:
+            continue
+        else:
+            preds.append(PredNumber(n.span, float(n.value), n.kind))  # 4 == 4.0
+    preds.append(PredNumber(Span(0, 1, DOC.text[0]), 1, "cardinal"))
+    r = score(GOLD, _preds(numbers=preds), n_boot=0)
+    total = len(DOC.numbers)
+    e2e = r.get("numbers", "end_to_end")
+    assert (e2e.correct, e2e.incorrect, e2e.missed, e2e.spurious) == (total - 3, 2, 1, 1)
+    assert r.get("numbers", "span_exact").correct == total - 1
+    v = r.get("numbers", "value")
+    assert (v.correct, v.incorrect) == (total - 2, 1)
+    outcomes = {(d.outcome, d.gold["id"] if d.gold else None) for d in r.details_for("numbers", "end_to_end")}
+    assert ("wrong_value", a.id) in outcomes and ("wrong_kind", b.id) in outcomes and ("FN", c.id) in outcomes
+    assert ("FP", None) in outcomes
+
+
+def test_headline_lines():
+    from baselines import get_system
+
+    r = score(GOLD, get_system("oracle").predict(GOLD.documents), n_boot=0)
+    assert r.headline("ner") == r.get("ner", "strict", "micro")
+    assert r.headline("quotes") == r.get("quotes", "attribution")
+    assert r.headline("numbers") == r.get("numbers", "end_to_end")
+    assert "task:quotes|mode:attribution" in r.signature_for("quotes")
