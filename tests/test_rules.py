@@ -1,0 +1,180 @@
+"""The `rules` baseline: gazetteers, NER patterns, quote heuristics, and the end-to-end run on
+the real gold (valid predictions, true positives counted against the loaded gold)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from baselines import get_system
+from baselines import gazetteers as gz
+from baselines.base import TASKS
+from baselines.rules import Rules
+from baselines.rules_ner import find_entities
+from baselines.rules_quotes import find_quotes
+from benchmark.model import Document
+from benchmark.predictions import read_predictions, write_predictions
+from benchmark.schema import FINE_TYPES
+from benchmark.tokens import boundaries
+
+
+# --- gazetteers ------------------------------------------------------------------------------
+
+def test_every_gazetteer_entry_has_provenance_and_a_fine_type():
+    entries = gz.entries()
+    assert len(entries) > 500
+    for e in entries:
+        assert e.source.startswith(("CLDR territory", "CLDR exemplar city", "nisba of CLDR territory")), e
+        assert e.type in FINE_TYPES
+    by_name = {e.tokens: e for e in entries}
+    assert by_name[("ليبيا",)].type == "GPE"
+    assert by_name[("اوروبا",)].type == "LOC"  # UN M.49 region 150
+    assert by_name[("الامم", "المتحده")].type == "ORG"  # CLDR 'UN'
+    assert by_name[("القاهره",)].source == "CLDR exemplar city of Africa/Cairo"
+    assert ("مالي",) not in by_name  # Mali collides with 'financial'
+
+
+@pytest.mark.parametrize("name, forms", [
+    ("ليبيا", {"ليبي", "ليبيه", "ليبيون", "ليبيين"}),
+    ("فرنسا", {"فرنسي", "فرنسيه", "فرنسيا"}),
+    ("مصر", {"مصري", "مصريه"}),
+    ("الأردن", {"اردني"}),
+])
+def test_nisba_forms(name, forms):
+    assert forms <= set(gz.nisba_forms(name))
+
+
+def test_nisba_forms_skip_names_already_adjectival_or_multiword():
+    assert gz.nisba_forms("مالي") == []
+    assert gz.nisba_forms("الولايات المتحدة") == []
+
+
+def test_clitic_readings():
+    assert "الامم" in gz.clitic_readings("للامم")  # ل + ال written لل
+    assert "ليبيا" in gz.clitic_readings("وبليبيا")
+    assert gz.clitic_readings("واشنطن")[0] == "واشنطن"
+
+
+# --- NER --------------------------------------------------------------------------------------
+
+def _ents(text):
+    return [(m.span.text, m.type) for m in find_entities(text)]
+
+
+def test_ner_patterns_on_a_constructed_sentence():
+    text = ("قال الرئيس الفرنسي ماكرون في باريس إن فرنسا ستعمل مع منظمة الصحة العالمية والاتحاد الأفريقي، "
+            "ثم زار ماكرون مطار القاهرة الدولي.")
+    assert _ents(text) == [
+        ("الفرنسي", "NORP"), ("ماكرون", "PER"), ("باريس", "GPE"), ("فرنسا", "GPE"),
+        ("منظمة الصحة العالمية", "ORG"), ("والاتحاد الأفريقي", "ORG"), ("ماكرون", "PER"),
+        ("مطار القاهرة الدولي", "FAC"),
+    ]
+
+
+def test_ner_keeps_titles_and_descriptions_outside():
+    got = _ents("التقى السيد غسان بالحكومة التي تتخذ من طرابلس مقرا لها في أوروبا.")
+    assert ("غسان", "PER") in got and ("طرابلس", "GPE") in got and ("أوروبا", "LOC") in got
+    assert not any(t.startswith("السيد") or "الحكومة" in t for t, _ in got)
+
+
+def test_names_never_cross_a_paragraph():
+    assert _ents("زار وفد الأمم\nالمتحدة ثم الأمم المتحدة") == [("الأمم المتحدة", "ORG")]
+
+
+# --- quotes -----------------------------------------------------------------------------------
+
+def _quotes(text):
+    return [(q.cue.text, q.content.text, q.source.text if q.source else None, q.type)
+            for q in find_quotes(text, find_entities(text))]
+
+
+def test_verb_cue_with_complementiser_and_vso_source():
+    assert _quotes("قال السيد ماكرون إن المحادثات ستستأنف، وأضاف أن الوفد وصل.") == [
+        ("قال", "المحادثات ستستأنف", "ماكرون", "indirect"),
+        ("وأضاف", "الوفد وصل", "ماكرون", "indirect"),  # implicit subject: the name before
+    ]
+    # a described speaker after the verb: the words there
+    assert _quotes("قال وزير الخارجية إن المحادثات ستستأنف.") == [
+        ("قال", "المحادثات ستستأنف", "وزير الخارجية", "indirect")]
+
+
+def test_call_verb_content_after_ila_and_direct_quote():
+    assert _quotes("دعت فرنسا إلى وقف إطلاق النار.") == [("دعت", "وقف إطلاق النار", "فرنسا", "indirect")]
+    assert _quotes('وأكدت روسيا أن "الحل سياسي".') == [("وأكدت", '"الحل سياسي"', "روسيا", "direct")]
+
+
+def test_according_to_and_implicit_speaker():
+    assert _quotes("وفقًا لرويترز، قتل عشرة أشخاص.") == [("وفقًا", "قتل عشرة أشخاص", "لرويترز", "indirect")]
+    # no subject after the verb: the nearest named mention before it
+    assert _quotes("وصل السيد ماكرون إلى المؤتمر. وقال إن الاتفاق قريب.") == [
+        ("وقال", "الاتفاق قريب", "ماكرون", "indirect")]
+
+
+def test_passive_reporting_is_not_a_quote():
+    assert _quotes("يشار إلى أن الاجتماع تأجل.") == []
+
+
+# --- the whole system on the real gold ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def predictions(gold):
+    return Rules().predict(gold.documents)
+
+
+def test_registered_and_predicts_every_task(predictions, gold):
+    system = get_system("rules")
+    assert system.tasks == TASKS
+    assert [p.id for p in predictions] == [d.id for d in gold.documents]
+    for p in predictions:
+        assert p.entities is not None and p.quotes is not None and p.numbers is not None
+
+
+def test_predictions_are_valid(predictions, gold, tmp_path):
+    """Spans on token boundaries with text equal to the slice, and the strict predictions
+    reader accepts the written file."""
+    for p in predictions:
+        text = gold.document(p.id).text
+        starts, ends = boundaries(text)
+        spans = [e.span for e in p.entities] + [n.span for n in p.numbers]
+        spans += [s for q in p.quotes for s in (q.cue, q.content, q.source) if s is not None]
+        for s in spans:
+            assert text[s.start:s.end] == s.text
+            assert s.start in starts and s.end in ends, s
+    path = write_predictions(predictions, tmp_path / "rules.jsonl")
+    back = read_predictions(path, gold)
+    assert [len(b.entities) for b in back] == [len(p.entities) for p in predictions]
+
+
+def test_reads_only_the_text(predictions, gold):
+    """The system sees nothing of the gold but the text: stripping the annotations changes
+    nothing, and two runs agree."""
+    bare = [Document(id=d.id, text=d.text) for d in gold.documents]
+    again = Rules().predict(bare)
+    assert [p.to_dict() for p in again] == [p.to_dict() for p in predictions]
+
+
+def _true_positives(predictions, gold):
+    ner = numbers = cues = 0
+    for p in predictions:
+        d = gold.document(p.id)
+        ner += len({(e.span.key, e.type) for e in p.entities} & {(m.span.key, m.type) for m in d.ner_mentions})
+        gold_numbers = {n.span.key: n.value for n in d.numbers}
+        numbers += sum(1 for n in p.numbers if n.span.key in gold_numbers
+                       and n.value is not None and math.isclose(n.value, gold_numbers[n.span.key]))
+        cues += len({q.cue.key for q in p.quotes if q.cue} & {q.cue.key for q in d.quotes})
+    return ner, numbers, cues
+
+
+def test_finds_true_positives_in_every_task(predictions, gold):
+    ner, numbers, cues = _true_positives(predictions, gold)
+    assert ner >= 1 and numbers >= 1 and cues >= 1
+
+
+def test_scorer_agrees_with_a_plain_span_set_count(predictions, gold):
+    scoring = pytest.importorskip("benchmark.scoring")
+    report = scoring.score(gold, predictions, n_boot=50)
+    ner, _, _ = _true_positives(predictions, gold)
+    assert report.headline("ner").tp == ner
+    for task in TASKS:
+        assert report.headline(task).f1 > 0
