@@ -1,0 +1,488 @@
+"""brat standoff (`.txt` + `.ann`) export and import, lossless for the khabar gold.
+
+Layout of one `.ann` (brat ids are renumbered; khabar's own ids ride in annotator notes):
+
+    T1  ORG 8 21  للأمم المتحدة             a mention; its type is the fine NER type
+    A1  Form T1 corrupted                   form, when not canonical
+    A2  Nominal T1                          a nominal (non-NER) mention, e.g. a described speaker
+    #1  AnnotatorNotes T1  id=M1; entity_type=ORG; name_ar=الأمم المتحدة
+    N1  Reference T1 khabar:E1  United Nations     linking: the mention's entity cluster
+    T9  Number 27 42  ألفان وثمانمائة
+    A5  Value T9 2800 / Kind T9 cardinal / Unit T9 person / Qualifier T9 exact / InName T9
+    T20 Quote 2 7  وفقًا                    the cue is the trigger of a Quote event
+    T21 Content 24 82  ...                  (and Addressee spans)
+    E1  Quote:T20 Content:T21 Source:T1 [Addressee:T22]   the speaker is the Source's entity
+    A9  QuoteType E1 indirect
+
+N lines are grouped by entity in the gold's entity order, so the order of clusters survives the
+round trip. Values escape `%`, `;`, tab and newline as `%XX` (and, in attributes, space).
+Spans crossing a newline are written as brat fragments split at the newline.
+A folder-level `khabar.json` keeps the gold version and document order, and `annotation.conf`
+configures brat for the labels used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..errors import KhabarError
+from ..gold import read_json
+from ..model import Document, Gold, Span
+from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
+from . import FORMAT, IMPORTED_VERSION, Origins, check_free, read_text, safe_doc_id, validated, write_text
+
+MANIFEST = "khabar.json"
+MANIFEST_FORMAT = "khabar-brat/1"
+NUMBER, QUOTE, CONTENT, ADDRESSEE = "Number", "Quote", "Content", "Addressee"
+SPAN_TYPES = (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)
+ATTRIBUTES = ("Form", "Nominal", "Value", "Kind", "Unit", "Qualifier", "InName", "QuoteType")
+ROLES = ("Content", "Source", "Addressee")
+NORM_DB = "khabar"
+
+
+def esc(value: str, space: bool = True) -> str:
+    """Escape a free value for an attribute (`space=True`), a note or a normalization name."""
+    pairs = [("%", "%25"), (";", "%3B"), ("\t", "%09"), ("\n", "%0A"), ("\r", "%0D")]
+    for ch, code in pairs + ([(" ", "%20")] if space else []):
+        value = value.replace(ch, code)
+    return value
+
+
+def _frag(span: Span, text: str) -> str:
+    """brat offsets of a span: fragments split at newlines."""
+    parts, start = [], span.start
+    for i in range(span.start, span.end):
+        if text[i] == "\n":
+            if i > start:
+                parts.append(f"{start} {i}")
+            start = i + 1
+    if span.end > start:
+        parts.append(f"{start} {span.end}")
+    return ";".join(parts)
+
+
+def _shown(s: str) -> str:
+    return s.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def document_ann(doc: Document) -> str:
+    """The `.ann` text of one document."""
+    lines: list[str] = []
+    n = {"T": 0, "A": 0, "N": 0, "#": 0, "E": 0}
+
+    def new(prefix: str) -> str:
+        n[prefix] += 1
+        return f"{prefix}{n[prefix]}"
+
+    def t_line(label: str, span: Span) -> str:
+        tid = new("T")
+        lines.append(f"{tid}\t{label} {_frag(span, doc.text)}\t{_shown(span.text)}")
+        return tid
+
+    def attr(name: str, target: str, value: str | None = None) -> None:
+        lines.append(f"{new('A')}\t{name} {target}" + (f" {esc(value)}" if value is not None else ""))
+
+    def note(target: str, pairs: list[tuple[str, str]]) -> None:
+        body = "; ".join(f"{k}={esc(v, space=False)}" for k, v in pairs)
+        lines.append(f"{new('#')}\tAnnotatorNotes {target}\t{body}")
+
+    entities = doc.entity_by_id
+    tid_of: dict[str, str] = {}
+    for m in doc.mentions:
+        tid = t_line(m.type, m.span)
+        tid_of[m.id] = tid
+        if m.form != "canonical":
+            attr("Form", tid, m.form)
+        if m.kind == "nominal":
+            attr("Nominal", tid)
+        e = entities[m.entity]
+        note(tid, [("id", m.id), ("entity_type", e.type), ("name_ar", e.name_ar)])
+    for e in doc.entities:
+        mentions = doc.mentions_of(e.id)
+        if not mentions:
+            raise KhabarError(f"entity {e.id} has no mention; brat can only carry a cluster through its mentions",
+                              field=f"{doc.id}.entities[{e.id}]")
+        for m in mentions:
+            lines.append(f"{new('N')}\tReference {tid_of[m.id]} {NORM_DB}:{esc(e.id)}\t{esc(e.name_en, space=False)}")
+    for num in doc.numbers:
+        tid = t_line(NUMBER, num.span)
+        attr("Value", tid, json.dumps(num.value))
+        attr("Kind", tid, num.kind)
+        if num.unit is not None:
+            attr("Unit", tid, num.unit)
+        attr("Qualifier", tid, num.qualifier)
+        if num.in_name:
+            attr("InName", tid)
+        note(tid, [("id", num.id)])
+    for q in doc.quotes:
+        source = next(m for m in doc.mentions if m.entity == q.speaker and m.span.key == q.source.key)
+        cue = t_line(QUOTE, q.cue)
+        args = [f"{QUOTE}:{cue}", f"Content:{t_line(CONTENT, q.content)}", f"Source:{tid_of[source.id]}"]
+        if q.addressee is not None:
+            args.append(f"Addressee:{t_line(ADDRESSEE, q.addressee)}")
+        eid = new("E")
+        lines.append(f"{eid}\t" + " ".join(args))
+        attr("QuoteType", eid, q.type)
+        note(eid, [("id", q.id)])
+    return "\n".join(lines) + "\n"
+
+
+def annotation_conf(gold: Gold) -> str:
+    """brat's `annotation.conf` for khabar's labels (Value and Unit list the values in use)."""
+    values = sorted({json.dumps(n.value) for d in gold.documents for n in d.numbers})
+    units = sorted({esc(n.unit) for d in gold.documents for n in d.numbers if n.unit})
+    mention = "|".join(FINE_TYPES)
+    return "\n".join(
+        [
+            "# brat configuration written by khabar (khabar export --format brat)",
+            "[entities]",
+            *FINE_TYPES,
+            NUMBER,
+            CONTENT,
+            ADDRESSEE,
+            "",
+            "[relations]",
+            "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
+            "",
+            "[events]",
+            f"{QUOTE}\tContent:{CONTENT}, Source:{mention}, Addressee?:{ADDRESSEE}",
+            "",
+            "[attributes]",
+            f"Form\tArg:{mention}, Value:{'|'.join(FORMS)}",
+            f"Nominal\tArg:{mention}",
+            f"Value\tArg:{NUMBER}, Value:{'|'.join(values) or '0'}",
+            f"Kind\tArg:{NUMBER}, Value:{'|'.join(NUMBER_KINDS)}",
+            f"Unit\tArg:{NUMBER}, Value:{'|'.join(units) or 'none'}",
+            f"Qualifier\tArg:{NUMBER}, Value:{'|'.join(QUALIFIERS)}",
+            f"InName\tArg:{NUMBER}",
+            f"QuoteType\tArg:{QUOTE}, Value:{'|'.join(QUOTE_TYPES)}",
+            "",
+        ]
+    )
+
+
+def export_brat(gold: Gold, out: str | Path, overwrite: bool = False) -> list[Path]:
+    """Write `<doc id>.txt` and `<doc id>.ann` per document, `annotation.conf` and `khabar.json`."""
+    out = Path(out)
+    names = [f"{safe_doc_id(d.id)}{ext}" for d in gold.documents for ext in (".txt", ".ann")]
+    check_free(out, names + ["annotation.conf", MANIFEST], overwrite)
+    anns = [document_ann(d) for d in gold.documents]  # fail before writing anything
+    written = []
+    for d, ann in zip(gold.documents, anns):
+        written.append(write_text(out / f"{d.id}.txt", d.text))
+        written.append(write_text(out / f"{d.id}.ann", ann))
+    written.append(write_text(out / "annotation.conf", annotation_conf(gold)))
+    manifest = {"format": MANIFEST_FORMAT, "version": gold.version, "documents": [d.id for d in gold.documents]}
+    written.append(write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    return written
+
+
+# --- import -----------------------------------------------------------------------------------
+
+_ID = re.compile(r"^([TRENAM#*])(\S*)$")
+
+
+class _Ann:
+    """The parsed lines of one `.ann` file, each kept with its line number."""
+
+    def __init__(self, text: str, source: str, file: str):
+        self.text, self.file = text, file
+        self.spans: dict[str, tuple[str, Span, int]] = {}
+        self.events: list[tuple[str, dict[str, str], int]] = []
+        self.attrs: dict[str, dict[str, tuple[str | None, int]]] = {}
+        self.norms: list[tuple[str, str, str, int]] = []
+        self.notes: dict[str, tuple[dict[str, str], int]] = {}
+        self.order: list[str] = []
+        for ln, line in enumerate(source.splitlines(), start=1):
+            if line.strip():
+                self._line(line, ln)
+
+    def err(self, msg: str, line: int, field: str | None = None) -> KhabarError:
+        return KhabarError(msg, file=self.file, line=line, field=field)
+
+    def _line(self, line: str, ln: int) -> None:
+        cols = line.split("\t")
+        aid = cols[0]
+        m = _ID.match(aid)
+        if not m or len(cols) < 2:
+            raise self.err(f"not a brat annotation line: {line[:40]!r}", ln)
+        kind = m.group(1)
+        if kind == "T":
+            self._t(aid, cols, ln)
+        elif kind == "E":
+            self._e(aid, cols, ln)
+        elif kind in ("A", "M"):
+            parts = cols[1].split(" ")
+            if len(parts) not in (2, 3):
+                raise self.err(f"attribute line needs NAME TARGET [VALUE]: {cols[1]!r}", ln, aid)
+            name, target = parts[0], parts[1]
+            if name not in ATTRIBUTES:
+                raise self.err(f"unknown attribute {name!r}; expected one of {', '.join(ATTRIBUTES)}", ln, aid)
+            slot = self.attrs.setdefault(target, {})
+            if name in slot:
+                raise self.err(f"{target} has a second {name} attribute", ln, aid)
+            slot[name] = (unquote(parts[2]) if len(parts) == 3 else None, ln)
+        elif kind == "N":
+            parts = cols[1].split(" ")
+            if len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
+                raise self.err(f"normalization line needs 'Reference TARGET DB:KEY': {cols[1]!r}", ln, aid)
+            db, _, key = parts[2].partition(":")
+            key = unquote(key)
+            entity = key if db == NORM_DB else f"{db}:{key}"
+            name = unquote(cols[2]) if len(cols) > 2 else ""
+            self.norms.append((parts[1], entity, name, ln))
+        elif kind == "#":
+            parts = cols[1].split(" ")
+            if len(parts) < 2:
+                raise self.err(f"note line needs 'AnnotatorNotes TARGET': {cols[1]!r}", ln, aid)
+            pairs = {}
+            for seg in (cols[2] if len(cols) > 2 else "").split(";"):
+                k, eq, v = seg.partition("=")  # values keep their spaces; `;` inside is escaped
+                k = k.strip()
+                if eq and k in ("id", "entity_type", "name_ar"):
+                    pairs[k] = unquote(v)
+            self.notes[parts[1]] = (pairs, ln)
+        else:
+            what = {"R": "relation", "*": "equivalence"}.get(kind, "annotation")
+            raise self.err(f"{what} lines are not part of khabar's brat layout (quotes are Quote events)", ln, aid)
+
+    def _t(self, aid: str, cols: list[str], ln: int) -> None:
+        if aid in self.spans:
+            raise self.err(f"duplicate id {aid}", ln, aid)
+        label, _, offsets = cols[1].partition(" ")
+        if label not in SPAN_TYPES:
+            raise self.err(f"unknown label {label!r}; expected one of {', '.join(SPAN_TYPES)}", ln, f"{aid}.type")
+        frags = []
+        for frag in offsets.split(";"):
+            bits = frag.split(" ")
+            if len(bits) != 2 or not all(re.fullmatch(r"\d+", b) for b in bits):
+                raise self.err(f"offsets {offsets!r} are not 'START END[;START END]'", ln, f"{aid}.offsets")
+            s, e = int(bits[0]), int(bits[1])
+            if not 0 <= s < e <= len(self.text):
+                raise self.err(f"offsets [{s}, {e}) are outside the text [0, {len(self.text)}] or empty", ln,
+                               f"{aid}.offsets")
+            frags.append((s, e))
+        for (s1, e1), (s2, _) in zip(frags, frags[1:]):
+            gap = self.text[e1:s2]
+            if not gap or gap.strip("\n\r") or gap.count("\n") > 1 or len(gap) > 2:
+                raise self.err(f"discontinuous span [{s1}, {e1});[{s2}, ...): only newline-split fragments are "
+                               "supported", ln, f"{aid}.offsets")
+        shown = " ".join(self.text[s:e] for s, e in frags)
+        given = cols[2] if len(cols) > 2 else ""
+        if given != _shown(shown):
+            raise self.err(f"text {given!r} does not equal the document slice {_shown(shown)!r}", ln, f"{aid}.text")
+        start, end = frags[0][0], frags[-1][1]
+        self.spans[aid] = (label, Span(start, end, self.text[start:end]), ln)
+        self.order.append(aid)
+
+    def _e(self, aid: str, cols: list[str], ln: int) -> None:
+        args = cols[1].split(" ")
+        head, _, trigger = args[0].partition(":")
+        if head != QUOTE:
+            raise self.err(f"unknown event type {head!r}; expected {QUOTE}", ln, f"{aid}.type")
+        roles = {QUOTE: trigger}
+        for a in args[1:]:
+            role, colon, target = a.partition(":")
+            if not colon or role not in ROLES:
+                raise self.err(f"unknown event argument {a!r}; expected one of {', '.join(ROLES)}", ln, aid)
+            if role in roles:
+                raise self.err(f"second {role} argument", ln, f"{aid}.{role}")
+            roles[role] = target
+        self.events.append((aid, roles, ln))
+
+
+def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: Origins) -> dict:
+    """One document's gold record from its `.ann` source."""
+    ann = _Ann(text, ann_source, file)
+    origins.add_doc(doc_id, file)
+    events = {e[0]: e[2] for e in ann.events}
+
+    def attr(target: str, name: str) -> tuple[str | None, int | None]:
+        return ann.attrs.get(target, {}).get(name, (None, None))
+
+    def has(target: str, name: str) -> bool:
+        return name in ann.attrs.get(target, {})
+
+    def flag(target: str, name: str) -> bool:
+        value, ln = attr(target, name)
+        if value is not None:
+            raise ann.err(f"{name} is a flag and takes no value", ln, f"{target}.{name}")
+        return has(target, name)
+
+    def enum(target: str, name: str, allowed: tuple[str, ...], default: str | None, line: int) -> str | None:
+        value, ln = attr(target, name)
+        if value is None and not has(target, name) and default is not None:
+            return default
+        if value is None:
+            raise ann.err(f"{target} needs a {name} attribute ({', '.join(allowed)})", ln or line,
+                          f"{target}.{name}")
+        if value not in allowed:
+            raise ann.err(f"{value!r} is not one of {', '.join(allowed)}", ln, f"{target}.{name}")
+        return value
+
+    def only(target: str, allowed: tuple[str, ...], what: str) -> None:
+        for name, (_, ln) in ann.attrs.get(target, {}).items():
+            if name not in allowed:
+                raise ann.err(f"attribute {name} does not apply to {what} {target}", ln, f"{target}.{name}")
+
+    for target, slot in ann.attrs.items():
+        if target not in ann.spans and target not in events:
+            raise ann.err(f"attribute on unknown annotation {target}", next(iter(slot.values()))[1], target)
+    for target, (_, ln) in ann.notes.items():
+        if target not in ann.spans and target not in events:
+            raise ann.err(f"note on unknown annotation {target}", ln, target)
+
+    used: set[str] = {p["id"] for p, _ in ann.notes.values() if p.get("id")}
+
+    # N lines, in order, give the clusters, their order and English names
+    entity_of: dict[str, str] = {}
+    clusters: dict[str, dict] = {}
+    for target, eid, name_en, ln in ann.norms:
+        if target not in ann.spans or ann.spans[target][0] not in FINE_TYPES:
+            raise ann.err(f"Reference target {target} is not an entity mention", ln, target)
+        if target in entity_of:
+            raise ann.err(f"{target} is linked twice", ln, target)
+        entity_of[target] = eid
+        rec = clusters.setdefault(eid, {"id": eid, "type": None, "name_en": name_en, "name_ar": None})
+        if rec["name_en"] != name_en:
+            raise ann.err(f"entity {eid} is named {name_en!r} here and {rec['name_en']!r} before", ln,
+                          f"{eid}.name_en")
+        origins.add(doc_id, eid, file, ln)
+
+    mentions, mention_of = [], {}
+    for tid in ann.order:
+        label, span, ln = ann.spans[tid]
+        if label not in FINE_TYPES:
+            continue
+        only(tid, ("Form", "Nominal"), "mention")
+        notes, note_ln = ann.notes.get(tid, ({}, ln))
+        mid = notes.get("id") or _fresh(tid, used)
+        eid = entity_of.get(tid)
+        if eid is None:  # an unlinked mention is a cluster of its own, named by its text
+            eid = _fresh(f"E_{tid}", used | set(clusters))
+            clusters[eid] = {"id": eid, "type": None, "name_en": span.text, "name_ar": None}
+        rec = clusters[eid]
+        for key in ("type", "name_ar"):
+            value = notes.get("entity_type" if key == "type" else key)
+            if value is None:
+                continue
+            if rec[key] is not None and rec[key] != value:
+                raise ann.err(f"entity {eid} has {key} {value!r} here and {rec[key]!r} before", note_ln,
+                              f"{tid}.{key}")
+            rec[key] = value
+        kind = "nominal" if flag(tid, "Nominal") else "name"
+        m = {"id": mid, **span.to_dict(), "type": label, "entity": eid,
+             "form": enum(tid, "Form", FORMS, "canonical", ln), "kind": kind}
+        mentions.append(m)
+        mention_of[tid] = m
+        origins.add(doc_id, mid, file, ln)
+    for rec in clusters.values():  # defaults: the first mention's type and text
+        first = next(m for m in mentions if m["entity"] == rec["id"])
+        rec["type"] = rec["type"] or first["type"]
+        rec["name_ar"] = rec["name_ar"] or first["text"]
+
+    numbers = []
+    for tid in ann.order:
+        label, span, ln = ann.spans[tid]
+        if label != NUMBER:
+            continue
+        only(tid, ("Value", "Kind", "Unit", "Qualifier", "InName"), "number")
+        raw_value, vln = attr(tid, "Value")
+        if raw_value is None:
+            raise ann.err(f"{tid} needs a Value attribute (a JSON number)", vln or ln, f"{tid}.Value")
+        try:
+            value = json.loads(raw_value)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ann.err(f"value {raw_value!r} is not a number", vln, f"{tid}.Value")
+        nid = ann.notes.get(tid, ({}, None))[0].get("id") or _fresh(tid, used)
+        numbers.append({"id": nid, **span.to_dict(), "value": value,
+                        "kind": enum(tid, "Kind", NUMBER_KINDS, None, ln),
+                        "unit": attr(tid, "Unit")[0],
+                        "qualifier": enum(tid, "Qualifier", QUALIFIERS, "exact", ln),
+                        "in_name": flag(tid, "InName")})
+        origins.add(doc_id, nid, file, ln)
+
+    quotes, used_parts = [], set()
+    for eid_, roles, ln in ann.events:
+        only(eid_, ("QuoteType",), "quote")
+
+        def part(role: str, label: str, required: bool = True) -> Span | None:
+            target = roles.get(role)
+            if target is None:
+                if required:
+                    raise ann.err(f"Quote event needs a {role} argument", ln, f"{eid_}.{role}")
+                return None
+            if target not in ann.spans or ann.spans[target][0] != label:
+                got = ann.spans[target][0] if target in ann.spans else "not a text-bound annotation"
+                raise ann.err(f"{role} argument {target} must be a {label} span ({got})", ln, f"{eid_}.{role}")
+            used_parts.add(target)
+            return ann.spans[target][1]
+
+        cue, content, addressee = part(QUOTE, QUOTE), part("Content", CONTENT), part("Addressee", ADDRESSEE, False)
+        src = roles.get("Source")
+        if src not in mention_of:
+            raise ann.err(f"Source argument {src} must be an entity mention", ln, f"{eid_}.Source")
+        source = mention_of[src]
+        qid = ann.notes.get(eid_, ({}, None))[0].get("id") or _fresh(eid_, used)
+        quotes.append({"id": qid, "cue": cue.to_dict(), "content": content.to_dict(),
+                       "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
+                       "addressee": addressee.to_dict() if addressee else None,
+                       "type": enum(eid_, "QuoteType", QUOTE_TYPES, None, ln)})
+        origins.add(doc_id, qid, file, ln)
+    for tid in ann.order:
+        label, _, ln = ann.spans[tid]
+        if label in (QUOTE, CONTENT, ADDRESSEE):
+            only(tid, (), f"{label} span")
+            if tid not in used_parts:
+                raise ann.err(f"{tid} ({label}) is not an argument of any Quote event", ln, tid)
+
+    entities = [{k: e[k] for k in ("id", "type", "name_en", "name_ar")} for e in clusters.values()]
+    return {"id": doc_id, "text": text, "entities": entities, "mentions": mentions, "quotes": quotes,
+            "numbers": numbers}
+
+
+def _fresh(base: str, used: set[str]) -> str:
+    rid, k = base, 1
+    while rid in used:
+        k += 1
+        rid = f"{base}_{k}"
+    used.add(rid)
+    return rid
+
+
+def import_brat(path: str | Path) -> Gold:
+    """Read a brat folder (or one `.ann` file beside its `.txt`) into a validated `Gold`."""
+    p = Path(path)
+    if p.is_file() and p.suffix == ".ann":
+        anns, folder = [p], p.parent
+    elif p.is_dir():
+        folder, anns = p, sorted(p.glob("*.ann"))
+        if not anns:
+            raise KhabarError("no .ann files in this folder", file=str(p))
+    else:
+        raise KhabarError("not a brat folder or .ann file", file=str(p))
+    version = IMPORTED_VERSION
+    manifest = folder / MANIFEST
+    if manifest.exists():
+        meta = read_json(manifest)
+        version = meta.get("version") or version
+        order = meta.get("documents") or []
+        rank = {d: i for i, d in enumerate(order)}
+        anns.sort(key=lambda a: (rank.get(a.stem, len(rank)), a.stem))
+    origins = Origins()
+    docs = []
+    for ann in anns:
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            raise KhabarError("no .txt file beside this .ann", file=str(ann))
+        docs.append(parse_document(ann.stem, read_text(txt), read_text(ann), str(ann), origins))
+    raw = {"format": FORMAT, "version": version, "documents": docs}
+    return validated(raw, origins, str(p))

@@ -1,0 +1,400 @@
+"""Label Studio JSON tasks export and import, lossless for the khabar gold.
+
+One task per document: `data` holds the text, the document id, the gold version and the entity
+catalogue (`data.entities`: id, type, English and Arabic canonical names). The annotation (or
+prediction) `result` uses Label Studio's own result types:
+
+- `labels` regions from three controls: `entity_type` (PER, ORG, ...: mentions, region id = the
+  mention id), `number` (NUMBER: region id = the number id) and `quote` (CUE, CONTENT, ADDRESSEE:
+  the CUE region's id is the quote id);
+- per-region `textarea`/`choices` results sharing the region's id: `entity` (cluster id), `form`,
+  `mention_kind` (nominal), `value`, `kind`, `unit`, `qualifier`, `in_name`, `quote_type`;
+- `relation`s from a CUE region to its CONTENT (`content`), to the mention naming the speaker
+  (`source`) and to its ADDRESSEE (`addressee`). The speaker is that mention's entity.
+
+Offsets are Python string indices, which is what current Label Studio stores for Text (code
+points, not UTF-16 units). `label_config.xml` is the matching labelling interface.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from ..errors import KhabarError
+from ..model import Document, Gold, Span
+from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
+from . import FORMAT, IMPORTED_VERSION, Origins, check_free, read_text, validated, write_text
+
+TASKS_FILE = "tasks.json"
+CONFIG_FILE = "label_config.xml"
+TO_NAME = "text"
+NUMBER_LABEL = "NUMBER"
+CUE, CONTENT, ADDRESSEE = "CUE", "CONTENT", "ADDRESSEE"
+REGION_CONTROLS = {"entity_type": FINE_TYPES, "number": (NUMBER_LABEL,), "quote": (CUE, CONTENT, ADDRESSEE)}
+CHOICES = {
+    "form": FORMS,
+    "mention_kind": ("nominal",),
+    "kind": NUMBER_KINDS,
+    "qualifier": QUALIFIERS,
+    "in_name": ("in_name",),
+    "quote_type": QUOTE_TYPES,
+}
+TEXTAREAS = ("entity", "value", "unit")
+RELATIONS = ("content", "source", "addressee")
+ATTRS_OF = {
+    "entity_type": ("entity", "form", "mention_kind"),
+    "number": ("value", "kind", "unit", "qualifier", "in_name"),
+    "quote": ("quote_type",),
+}
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def _region(rid: str, control: str, label: str, span: Span) -> dict:
+    return {"id": rid, "from_name": control, "to_name": TO_NAME, "type": "labels",
+            "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [label]}}
+
+
+def _choice(rid: str, control: str, choice: str, span: Span) -> dict:
+    return {"id": rid, "from_name": control, "to_name": TO_NAME, "type": "choices",
+            "value": {"start": span.start, "end": span.end, "text": span.text, "choices": [choice]}}
+
+
+def _textarea(rid: str, control: str, value: str, span: Span) -> dict:
+    return {"id": rid, "from_name": control, "to_name": TO_NAME, "type": "textarea",
+            "value": {"start": span.start, "end": span.end, "text": [value]}}
+
+
+def _relation(src: str, dst: str, label: str) -> dict:
+    return {"from_id": src, "to_id": dst, "type": "relation", "direction": "right", "labels": [label]}
+
+
+def document_result(doc: Document) -> list[dict]:
+    """The Label Studio `result` list of one document's gold."""
+    out: list[dict] = []
+    for m in doc.mentions:
+        out.append(_region(m.id, "entity_type", m.type, m.span))
+        out.append(_textarea(m.id, "entity", m.entity, m.span))
+        if m.form != "canonical":
+            out.append(_choice(m.id, "form", m.form, m.span))
+        if m.kind == "nominal":
+            out.append(_choice(m.id, "mention_kind", "nominal", m.span))
+    for n in doc.numbers:
+        out.append(_region(n.id, "number", NUMBER_LABEL, n.span))
+        out.append(_textarea(n.id, "value", json.dumps(n.value), n.span))
+        out.append(_choice(n.id, "kind", n.kind, n.span))
+        if n.unit is not None:
+            out.append(_textarea(n.id, "unit", n.unit, n.span))
+        out.append(_choice(n.id, "qualifier", n.qualifier, n.span))
+        if n.in_name:
+            out.append(_choice(n.id, "in_name", "in_name", n.span))
+    used = {m.id for m in doc.mentions} | {n.id for n in doc.numbers} | {q.id for q in doc.quotes}
+    for q in doc.quotes:
+        source = next(m for m in doc.mentions if m.entity == q.speaker and m.span.key == q.source.key)
+        content_id = _fresh(f"{q.id}:content", used)
+        out.append(_region(q.id, "quote", CUE, q.cue))
+        out.append(_choice(q.id, "quote_type", q.type, q.cue))
+        out.append(_region(content_id, "quote", CONTENT, q.content))
+        out.append(_relation(q.id, content_id, "content"))
+        out.append(_relation(q.id, source.id, "source"))
+        if q.addressee is not None:
+            addressee_id = _fresh(f"{q.id}:addressee", used)
+            out.append(_region(addressee_id, "quote", ADDRESSEE, q.addressee))
+            out.append(_relation(q.id, addressee_id, "addressee"))
+    return out
+
+
+def _fresh(base: str, used: set[str]) -> str:
+    rid, k = base, 1
+    while rid in used:
+        k += 1
+        rid = f"{base}_{k}"
+    used.add(rid)
+    return rid
+
+
+def tasks(gold: Gold, as_predictions: bool = False, model_version: str = "gold") -> list[dict]:
+    """Label Studio tasks for `gold`: the gold as `annotations` (or as `predictions` to review)."""
+    out = []
+    for d in gold.documents:
+        data = {
+            "text": d.text,
+            "doc_id": d.id,
+            "gold_version": gold.version,
+            "entities": [{"id": e.id, "type": e.type, "name_en": e.name_en, "name_ar": e.name_ar}
+                         for e in d.entities],
+        }
+        result = document_result(d)
+        if as_predictions:
+            out.append({"data": data, "predictions": [{"model_version": model_version, "result": result}]})
+        else:
+            out.append({"data": data, "annotations": [{"result": result, "ground_truth": True}]})
+    return out
+
+
+def label_config() -> str:
+    """The Label Studio labelling interface (XML) that matches the exported results."""
+
+    def labels(name: str, values) -> str:
+        inner = "".join(f"\n    <Label value={quoteattr(v)}/>" for v in values)
+        return f'  <Labels name="{name}" toName="{TO_NAME}">{inner}\n  </Labels>'
+
+    def choices(name: str, values) -> str:
+        inner = "".join(f"\n      <Choice value={quoteattr(v)}/>" for v in values)
+        return (f'    <Choices name="{name}" toName="{TO_NAME}" perRegion="true" choice="single">{inner}\n'
+                f"    </Choices>")
+
+    def textarea(name: str) -> str:
+        return (f'    <Header value="{name}"/>\n'
+                f'    <TextArea name="{name}" toName="{TO_NAME}" perRegion="true" maxSubmissions="1" editable="true"/>')
+
+    parts = ["<View>", *(labels(n, v) for n, v in REGION_CONTROLS.items()),
+             "  <Relations>" + "".join(f'\n    <Relation value="{r}"/>' for r in RELATIONS) + "\n  </Relations>",
+             '  <View style="direction: rtl; text-align: right">',
+             f'    <Text name="{TO_NAME}" value="$text"/>',
+             "  </View>",
+             '  <View visibleWhen="region-selected">',
+             *(textarea(n) for n in TEXTAREAS),
+             *(f'    <Header value="{n}"/>\n' + choices(n, v) for n, v in CHOICES.items()),
+             "  </View>",
+             "</View>", ""]
+    return "\n".join(parts)
+
+
+def export_labelstudio(gold: Gold, out: str | Path, overwrite: bool = False,
+                       as_predictions: bool = False) -> list[Path]:
+    """Write `tasks.json` (one task per document) and `label_config.xml` into the folder `out`."""
+    out = Path(out)
+    check_free(out, [TASKS_FILE, CONFIG_FILE], overwrite)
+    body = json.dumps(tasks(gold, as_predictions), ensure_ascii=False, indent=2) + "\n"
+    return [write_text(out / TASKS_FILE, body), write_text(out / CONFIG_FILE, label_config())]
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+class _Source:
+    """Error reporting for one JSON file: finds the line of a result from its id."""
+
+    def __init__(self, file: str, source: str):
+        self.file = file
+        self.lines = source.splitlines()
+
+    def line_of(self, rid) -> int | None:
+        if not isinstance(rid, str):
+            return None
+        pat = re.compile(r'"(?:id|from_id)":\s*' + re.escape(json.dumps(rid, ensure_ascii=False)))
+        return next((i + 1 for i, ln in enumerate(self.lines) if pat.search(ln)), None)
+
+    def err(self, msg: str, field: str, rid=None) -> KhabarError:
+        return KhabarError(msg, file=self.file, line=self.line_of(rid), field=field)
+
+
+def _span(value: dict, text: str, src: _Source, field: str, rid, check_text: bool) -> Span:
+    if not isinstance(value, dict):
+        raise src.err("missing or not an object", field, rid)
+    st, en = value.get("start"), value.get("end")
+    if not isinstance(st, int) or isinstance(st, bool) or not isinstance(en, int) or isinstance(en, bool):
+        raise src.err("start and end must be integer offsets", f"{field}.start", rid)
+    if not 0 <= st < en <= len(text):
+        raise src.err(f"offsets [{st}, {en}) are outside the text [0, {len(text)}] or empty", f"{field}.start", rid)
+    if check_text and "text" in value and value["text"] != text[st:en]:
+        raise src.err(f"text {value['text']!r} does not equal the document slice {text[st:en]!r}",
+                      f"{field}.text", rid)
+    return Span(st, en, text[st:en])
+
+
+def _one(value: dict, key: str, allowed, src: _Source, field: str, rid) -> str:
+    got = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(got, list) or len(got) != 1 or not isinstance(got[0], str):
+        raise src.err(f"expected one value in {key}, got {got!r}", f"{field}.{key}", rid)
+    if allowed is not None and got[0] not in allowed:
+        raise src.err(f"unknown label {got[0]!r}; expected one of {', '.join(allowed)}", f"{field}.{key}", rid)
+    return got[0]
+
+
+def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, index: int) -> tuple[dict, str | None]:
+    """One document's gold record (and its gold version, if given) from a Label Studio task."""
+    where = f"tasks[{ti}]"
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise src.err("a task needs a data object", where)
+    data = task["data"]
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise src.err("missing or not a string", f"{where}.data.text")
+    doc_id = data.get("doc_id") or (f"task-{task['id']}" if task.get("id") is not None else f"task-{ti}")
+    if not isinstance(doc_id, str):
+        doc_id = str(doc_id)
+    origins.add_doc(doc_id, src.file)
+
+    pool = use if use != "auto" else ("annotations" if task.get("annotations") else "predictions")
+    runs = [a for a in task.get(pool) or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    if not runs:
+        result, rwhere = [], f"{where}.{pool}"
+    else:
+        if index >= len(runs):
+            raise src.err(f"has {len(runs)} {pool}; index {index} does not exist", f"{where}.{pool}")
+        result, rwhere = runs[index].get("result"), f"{where}.{pool}[{index}].result"
+        if not isinstance(result, list):
+            raise src.err("missing or not a list", rwhere)
+
+    regions: dict[str, tuple[str, str, Span, str]] = {}
+    order: list[str] = []
+    attrs: dict[str, dict[str, tuple[str, str]]] = {}
+    relations: list[tuple[str, str, str, str]] = []
+    for ri, r in enumerate(result):
+        f = f"{rwhere}[{ri}]"
+        if not isinstance(r, dict):
+            raise src.err("not an object", f)
+        rtype, rid = r.get("type"), r.get("id")
+        if rtype == "relation":
+            label = _one(r, "labels", RELATIONS, src, f, r.get("from_id"))
+            relations.append((r.get("from_id"), r.get("to_id"), label, f))
+            continue
+        control = r.get("from_name")
+        if not isinstance(rid, str) or not rid:
+            raise src.err("missing or not a non-empty string", f"{f}.id")
+        if r.get("to_name", TO_NAME) != TO_NAME:
+            raise src.err(f"to_name {r.get('to_name')!r} is not {TO_NAME!r}", f"{f}.to_name", rid)
+        value = r.get("value")
+        if rtype == "labels":
+            if control not in REGION_CONTROLS:
+                raise src.err(f"unknown labels control {control!r}; expected one of {', '.join(REGION_CONTROLS)}",
+                              f"{f}.from_name", rid)
+            label = _one(value, "labels", REGION_CONTROLS[control], src, f"{f}.value", rid)
+            span = _span(value, text, src, f"{f}.value", rid, check_text=True)
+            if rid in regions:
+                raise src.err(f"duplicate region id {rid!r}", f"{f}.id", rid)
+            regions[rid] = (control, label, span, f)
+            order.append(rid)
+        elif rtype == "choices" and control in CHOICES:
+            attrs.setdefault(rid, {})[control] = (_one(value, "choices", CHOICES[control], src, f"{f}.value", rid), f)
+        elif rtype == "textarea" and control in TEXTAREAS:
+            attrs.setdefault(rid, {})[control] = (_one(value, "text", None, src, f"{f}.value", rid), f)
+        else:
+            raise src.err(f"unknown result {rtype!r} from {control!r}", f"{f}.from_name", rid)
+    for rid, slot in attrs.items():
+        if rid not in regions:
+            raise src.err(f"per-region result for unknown region {rid!r}", next(iter(slot.values()))[1], rid)
+        control = regions[rid][0]
+        for name, (_, f) in slot.items():
+            if name not in ATTRS_OF[control]:
+                raise src.err(f"{name} does not apply to a {control} region", f"{f}.from_name", rid)
+
+    def attr(rid: str, name: str) -> str | None:
+        return attrs.get(rid, {}).get(name, (None, None))[0]
+
+    catalogue = data.get("entities") or []
+    if not isinstance(catalogue, list):
+        raise src.err("must be a list of {id, type, name_en, name_ar}", f"{where}.data.entities")
+    clusters: dict[str, dict] = {}
+    for ei, e in enumerate(catalogue):
+        if not isinstance(e, dict) or not isinstance(e.get("id"), str):
+            raise src.err("an entity needs an id", f"{where}.data.entities[{ei}]")
+        clusters[e["id"]] = {k: e.get(k) for k in ("id", "type", "name_en", "name_ar")}
+        origins.add(doc_id, e["id"], src.file, src.line_of(e["id"]))
+
+    mentions, numbers, quotes = [], [], []
+    used = set(regions)
+    for rid in order:
+        control, label, span, f = regions[rid]
+        if control == "entity_type":
+            eid = attr(rid, "entity")
+            if eid is None:
+                eid = _fresh(f"E_{rid}", used | set(clusters))
+            if eid not in clusters:  # a new cluster, named by its first mention
+                clusters[eid] = {"id": eid, "type": label, "name_en": span.text, "name_ar": span.text}
+            mentions.append({"id": rid, **span.to_dict(), "type": label, "entity": eid,
+                             "form": attr(rid, "form") or "canonical",
+                             "kind": "nominal" if attr(rid, "mention_kind") else "name"})
+        elif control == "number":
+            raw_value = attr(rid, "value")
+            try:
+                value = json.loads(raw_value) if raw_value is not None else None
+            except json.JSONDecodeError:
+                value = None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise src.err(f"value {raw_value!r} is not a number", f"{f}.value", rid)
+            numbers.append({"id": rid, **span.to_dict(), "value": value, "kind": attr(rid, "kind"),
+                            "unit": attr(rid, "unit"), "qualifier": attr(rid, "qualifier") or "exact",
+                            "in_name": attr(rid, "in_name") is not None})
+        origins.add(doc_id, rid, src.file, src.line_of(rid))
+
+    by_id = {m["id"]: m for m in mentions}
+    out_of: dict[str, dict[str, tuple[str, str]]] = {}
+    for a, b, label, f in relations:
+        if a not in regions or regions[a][:2] != ("quote", CUE):
+            raise src.err(f"a {label} relation must start at a CUE region, not {a!r}", f"{f}.from_id", a)
+        if label in out_of.setdefault(a, {}):
+            raise src.err(f"cue {a!r} has a second {label} relation", f"{f}.labels", a)
+        out_of[a][label] = (b, f)
+    targeted = {b for rels in out_of.values() for b, _ in rels.values()}
+    for rid in order:
+        control, label, span, f = regions[rid]
+        if control != "quote":
+            continue
+        if label != CUE:
+            if rid not in targeted:
+                raise src.err(f"{label} region {rid!r} is not linked to any CUE", f, rid)
+            continue
+        rels = out_of.get(rid, {})
+        parts = {}
+        for rel, want in (("content", CONTENT), ("addressee", ADDRESSEE)):
+            if rel not in rels:
+                continue
+            b, rf = rels[rel]
+            if b not in regions or regions[b][:2] != ("quote", want):
+                raise src.err(f"{rel} relation must end at a {want} region, not {b!r}", f"{rf}.to_id", rid)
+            parts[rel] = regions[b][2]
+        if "content" not in parts:
+            raise src.err(f"cue {rid!r} has no content relation", f, rid)
+        if "source" not in rels or rels["source"][0] not in by_id:
+            where_ = rels["source"][1] + ".to_id" if "source" in rels else f
+            raise src.err(f"cue {rid!r} needs a source relation to an entity mention", where_, rid)
+        source = by_id[rels["source"][0]]
+        quotes.append({"id": rid, "cue": span.to_dict(), "content": parts["content"].to_dict(),
+                       "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
+                       "addressee": parts["addressee"].to_dict() if "addressee" in parts else None,
+                       "type": attr(rid, "quote_type")})
+
+    doc = {"id": doc_id, "text": text, "entities": list(clusters.values()), "mentions": mentions,
+           "quotes": quotes, "numbers": numbers}
+    version = data.get("gold_version")
+    return doc, version if isinstance(version, str) and version else None
+
+
+def import_labelstudio(path: str | Path, use: str = "auto", index: int = 0) -> Gold:
+    """Read Label Studio JSON tasks into a validated `Gold`.
+
+    `use` picks the results: `annotations`, `predictions`, or `auto` (annotations when a task has
+    any, else predictions); `index` picks among several non-cancelled ones.
+    """
+    if use not in ("auto", "annotations", "predictions"):
+        raise KhabarError(f"use must be auto, annotations or predictions, not {use!r}", field="use", exit_code=2)
+    p = Path(path)
+    if p.is_dir():
+        p = p / TASKS_FILE
+    source = read_text(p)
+    try:
+        raw = json.loads(source)
+    except json.JSONDecodeError as e:
+        raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(p), line=e.lineno) from None
+    if isinstance(raw, dict):
+        raw = raw.get("tasks", [raw])
+    if not isinstance(raw, list) or not raw:
+        raise KhabarError("expected a non-empty list of Label Studio tasks", file=str(p), line=1)
+    src, origins = _Source(str(p), source), Origins()
+    docs, versions = [], set()
+    for ti, task in enumerate(raw):
+        doc, version = parse_task(task, ti, src, origins, use, index)
+        docs.append(doc)
+        versions.add(version or IMPORTED_VERSION)
+    if len(versions) > 1:
+        raise KhabarError(f"tasks disagree on the gold version: {sorted(versions)}", file=str(p),
+                          field="data.gold_version")
+    gold_raw = {"format": FORMAT, "version": versions.pop(), "documents": docs}
+    return validated(gold_raw, origins, str(p))
