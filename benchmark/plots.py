@@ -1,0 +1,275 @@
+"""The report's and the README's plots: F1 with intervals, NER type confusion, corrupted names.
+
+Each chart is a function returning PNG bytes, drawn on a bare matplotlib `Figure` (the Agg
+canvas: no display, no global pyplot state), so the HTML report can inline it as base64 and
+`write_plots` can save the same picture for the README. matplotlib and scikit-learn are
+imported inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+# The Okabe–Ito palette (colour-blind safe), in the order systems get their colours.
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
+NONE_LABEL = "(none)"
+"""The confusion matrix's row/column for a gold name with no predicted span, or the reverse."""
+
+TASK_TITLES = {"ner": "NER (strict)", "quotes": "Quotes (attribution)", "numbers": "Numbers (end-to-end)"}
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110)
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def _png(fig) -> bytes:
+    """The figure as PNG bytes; no timestamp or software tag, so equal inputs give equal bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _bars(ax, rows: Sequence[Mapping], groups: list[str], systems: list[str], group_key: str,
+          palette: Sequence[str] | None = None) -> None:
+    """Grouped bars of `f1` with asymmetric CI error bars: one group per `group_key` value.
+
+    A system's colour and hatch come from its position in `palette` (default: `systems`), so
+    one system looks the same in every chart even when some chart leaves systems out."""
+    style = {name: i for i, name in enumerate(palette or systems)}
+    import numpy as np
+
+    n = max(len(systems), 1)
+    width = 0.8 / n
+    at = {(r[group_key], r["system"]): r for r in rows}
+    x = np.arange(len(groups))
+    for i, system in enumerate(systems):
+        c = style.get(system, len(style) + i)
+        vals, lo, hi, xs = [], [], [], []
+        for g, gx in zip(groups, x):
+            r = at.get((g, system))
+            if r is None:
+                continue
+            f1 = float(r["f1"])
+            low = float(r.get("ci_low", f1))
+            high = float(r.get("ci_high", f1))
+            low = f1 if low != low else low  # NaN interval (no bootstrap): no bar
+            high = f1 if high != high else high
+            vals.append(f1)
+            lo.append(max(f1 - low, 0.0))
+            hi.append(max(high - f1, 0.0))
+            xs.append(gx - 0.4 + width * (i + 0.5))
+        if not xs:
+            continue
+        ax.bar(xs, vals, width * 0.92, yerr=[lo, hi], capsize=3, label=system,
+               color=OKABE_ITO[c % len(OKABE_ITO)], hatch=HATCHES[c % len(HATCHES)],
+               edgecolor="#333333", linewidth=0.6, error_kw={"elinewidth": 1.0, "ecolor": "#000000"})
+        for bx, v, h in zip(xs, vals, hi):
+            ax.text(bx, v + h + 0.015, f"{v:.2f}", ha="center", va="bottom", fontsize=6.5,
+                    rotation=90 if n > 3 else 0)
+    ax.set_xticks(x)
+    ax.set_xticklabels([TASK_TITLES.get(g, g) for g in groups])
+    ax.set_ylim(0, 1.15 if n > 3 else 1.1)
+    ax.set_ylabel("F1 (bars: 95% bootstrap interval)")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, ncols=min(len(systems), 4), loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
+
+
+def f1_png(rows: Sequence[Mapping], title: str = "F1 per task and system", palette: Sequence[str] | None = None
+           ) -> bytes:
+    """Grouped bar chart of F1 per task and system with 95% interval error bars.
+
+    `rows`: dicts with `system`, `task`, `f1`, `ci_low`, `ci_high`; `palette`: every system's
+    name in the order that fixes its colour.
+    """
+    tasks = _ordered(r["task"] for r in rows)
+    systems = _ordered(r["system"] for r in rows)
+    fig = _figure(max(5.5, 1.1 + 0.5 * len(tasks) * max(len(systems), 1)), 3.8)
+    ax = fig.add_subplot()
+    _bars(ax, rows, tasks, systems, "task", palette)
+    ax.set_title(title, fontsize=11)
+    return _png(fig)
+
+
+def corrupted_png(rows: Sequence[Mapping], title: str = "NER F1 on corrupted names",
+                  palette: Sequence[str] | None = None) -> bytes:
+    """F1 (strict NER) per system on every name and on the mentions whose form is `corrupted`.
+
+    `rows`: dicts with `system`, `subset` ('all' / 'corrupted' / ...), `f1`, `ci_low`, `ci_high`.
+    """
+    subsets = _ordered(r["subset"] for r in rows)
+    systems = _ordered(r["system"] for r in rows)
+    fig = _figure(max(5.0, 1.1 + 0.45 * len(subsets) * max(len(systems), 1)), 3.6)
+    ax = fig.add_subplot()
+    _bars(ax, rows, subsets, systems, "subset", palette)
+    ax.set_xticklabels([{"all": "all names", "corrupted": "corrupted names"}.get(s, s) for s in subsets])
+    ax.set_title(title, fontsize=11)
+    return _png(fig)
+
+
+def ner_type_pairs(gold, predictions, scheme: str = "fine") -> tuple[list[str], list[str]]:
+    """(gold types, predicted types) over gold and predicted names paired by exact span.
+
+    A gold name with no predicted span at the same offsets pairs with `(none)`, and a
+    predicted span with no gold name with `(none)` on the gold side. Types go through the
+    scheme's mapping; a label with no place in the scheme is left out, as the scorer does.
+    """
+    from .schema import map_type
+
+    by_id = {p.id: p for p in predictions}
+    y_true: list[str] = []
+    y_pred: list[str] = []
+    for doc in gold.documents:
+        pred = by_id.get(doc.id)
+        pred_types: dict[tuple[int, int], str] = {}
+        for e in (pred.entities or []) if pred is not None else []:
+            t = map_type(e.type, scheme)
+            if t is not None:
+                pred_types.setdefault(e.span.key, t)
+        seen = set()
+        for m in doc.ner_mentions:
+            t = map_type(m.type, scheme)
+            if t is None:
+                continue
+            y_true.append(t)
+            y_pred.append(pred_types.get(m.span.key, NONE_LABEL))
+            seen.add(m.span.key)
+        for key, t in pred_types.items():
+            if key not in seen:
+                y_true.append(NONE_LABEL)
+                y_pred.append(t)
+    return y_true, y_pred
+
+
+def confusion_png(pairs_by_system: Mapping[str, tuple[list[str], list[str]]], labels: Sequence[str],
+                  title: str = "NER types: gold (rows) vs predicted (columns), names paired by exact span") -> bytes:
+    """One confusion matrix per system (scikit-learn's `confusion_matrix`), side by side."""
+    from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+
+    labels = list(labels) + [NONE_LABEL]
+    names = list(pairs_by_system) or ["(no system)"]
+    cols = min(len(names), 3)
+    rows = (len(names) + cols - 1) // cols
+    fig = _figure(3.3 * cols + 0.4, 3.2 * rows + 0.5)
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(names):
+            ax.set_axis_off()
+            continue
+        y_true, y_pred = pairs_by_system.get(names[i], ([], []))
+        cm = confusion_matrix(y_true, y_pred, labels=labels) if y_true else None
+        if cm is None:
+            import numpy as np
+
+            cm = np.zeros((len(labels), len(labels)), dtype=int)
+        cm[-1, -1] = 0  # (none, none) is not an event
+        ConfusionMatrixDisplay(cm, display_labels=labels).plot(ax=ax, cmap="Blues", colorbar=False,
+                                                               xticks_rotation=45)
+        ax.set_title(names[i], fontsize=10)
+        ax.set_xlabel("predicted", fontsize=8)
+        ax.set_ylabel("gold", fontsize=8)
+        ax.tick_params(labelsize=7)
+        for t in ax.texts:
+            t.set_fontsize(7)
+    fig.suptitle(title, fontsize=10)
+    return _png(fig)
+
+
+def _ordered(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    seen = set()
+    for v in values:
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+# --- data for the charts, from scorer reports or the leaderboard --------------------------
+
+
+def f1_rows(reports: Mapping) -> list[dict]:
+    """One row per system and task: the headline F1 and its interval (from scorer `Report`s)."""
+    rows = []
+    for name, rep in reports.items():
+        for task in rep.tasks:
+            m = rep.headline(task)
+            rows.append({"system": name, "task": task, "f1": m.f1, "ci_low": m.ci_low, "ci_high": m.ci_high})
+    return rows
+
+
+def corrupted_rows(reports: Mapping) -> list[dict]:
+    """Strict NER F1 per system on all names and on corrupted names only (where scored)."""
+    rows = []
+    for name, rep in reports.items():
+        if "ner" not in rep.tasks:
+            continue
+        for subset in ("all", "corrupted"):
+            try:
+                m = rep.get("ner", "strict", "micro", subset)
+            except KeyError:
+                continue
+            rows.append({"system": name, "subset": subset, "f1": m.f1, "ci_low": m.ci_low, "ci_high": m.ci_high})
+    return rows
+
+
+def leaderboard_rows(board: Mapping) -> list[dict]:
+    """F1 rows from a leaderboard dict (`results/leaderboard.json`)."""
+    rows = []
+    for s in board.get("systems", []):
+        for task, m in (s.get("tasks") or {}).items():
+            rows.append({"system": s["system"], "task": task, "f1": m["f1"],
+                         "ci_low": m.get("ci_low", m["f1"]), "ci_high": m.get("ci_high", m["f1"])})
+    return rows
+
+
+def f1_chart_png(board: Mapping) -> bytes:
+    """The leaderboard's chart: F1 per task and system with intervals, from a leaderboard dict."""
+    return f1_png(leaderboard_rows(board))
+
+
+def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping | None = None, gold=None, *,
+                reports: Mapping | None = None, scheme: str = "fine", n_boot: int = 1000, seed: int = 0
+                ) -> dict[str, Path]:
+    """Write the README's plots to `out_dir`: `f1.png`, `corrupted.png` and `confusion.png`.
+
+    `predictions_by_system` maps a system name to its predictions; without it every system
+    that can run here is run on the gold (as the leaderboard does). `reports` reuses scorer
+    reports already computed for those predictions. Returns the paths written, by name.
+    """
+    from .gold import load_gold
+    from .schema import types_of
+
+    gold = gold if gold is not None else load_gold()
+    if predictions_by_system is None:
+        from baselines import available_systems, get_system
+
+        names, _ = available_systems()
+        predictions_by_system = {n: get_system(n).predict(gold.documents) for n in names}
+    if reports is None:
+        from .scoring import score
+
+        reports = {n: score(gold, list(p), scheme=scheme, n_boot=n_boot, seed=seed)
+                   for n, p in predictions_by_system.items()}
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    charts = {
+        "f1": lambda: f1_png(f1_rows(reports), palette=list(reports)),
+        "corrupted": lambda: corrupted_png(corrupted_rows(reports), palette=list(reports)),
+        "confusion": lambda: confusion_png(
+            {n: ner_type_pairs(gold, p, scheme) for n, p in predictions_by_system.items() if "ner" in reports[n].tasks},
+            types_of(scheme)),
+    }
+    for name, draw in charts.items():
+        path = out / f"{name}.png"
+        path.write_bytes(draw())
+        written[name] = path
+    return written
