@@ -1,0 +1,72 @@
+"""The leaderboard runs every available system, and the committed results are a regression gate:
+a baseline that now scores lower than its committed scores fails here."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from baselines import available_systems
+from benchmark.leaderboard import TASKS, leaderboard
+from benchmark.predictions import write_predictions
+from tests.conftest import REPO
+
+RESULTS = REPO / "results"
+COMMITTED = sorted(p.stem for p in (RESULTS / "scores").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def board(gold):
+    return leaderboard(gold=gold, n_boot=200, seed=0, out_dir=None)
+
+
+def test_every_runnable_system_is_on_the_board(board):
+    ok, skipped = available_systems()
+    assert [r.system for r in board.rows] == ok
+    assert set(board.skipped) == set(skipped)
+    assert {"oracle", "empty", "rules"} <= set(ok)
+
+
+def test_sanity_systems(board):
+    rows = {r.system: r for r in board.rows}
+    for task in TASKS:
+        assert rows["oracle"].metrics[task]["f1"] == 1.0
+        assert rows["oracle"].metrics[task]["p"] == 1.0
+        assert rows["empty"].metrics[task]["r"] == 0.0
+
+
+def test_committed_leaderboard_matches_the_committed_scores():
+    board = json.loads((RESULTS / "leaderboard.json").read_text(encoding="utf-8"))
+    for row in board["systems"]:
+        scores = json.loads((RESULTS / "scores" / f"{row['system']}.json").read_text(encoding="utf-8"))
+        for task, m in row["tasks"].items():
+            assert m["f1"] == round(scores["headline"][task]["f1"], 4)
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_no_baseline_regressed(name, gold, tmp_path):
+    ok, skipped = available_systems()
+    if name not in ok:
+        pytest.skip(f"{name}: {skipped.get(name)}")
+    from baselines import get_system
+
+    preds = get_system(name).predict(gold.documents)
+    path = write_predictions(preds, tmp_path / f"{name}.jsonl")
+    r = subprocess.run([sys.executable, "-m", "benchmark", "check", str(path), "--baseline",
+                        str(RESULTS / "scores" / f"{name}.json"), "--tolerance", "0.01"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_gate_catches_a_drop(gold, tmp_path):
+    from baselines import get_system
+
+    preds = get_system("rules").predict(gold.documents)
+    for p in preds:
+        p.entities = p.entities[::2]
+    path = write_predictions(preds, tmp_path / "worse.jsonl")
+    r = subprocess.run([sys.executable, "-m", "benchmark", "check", str(path), "--baseline",
+                        str(RESULTS / "scores" / "rules.json")], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "ner" in r.stdout + r.stderr
