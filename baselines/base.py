@@ -38,16 +38,22 @@ class Entry:
     requires: tuple[str, ...] = ()  # importable modules the system needs
     description: str = ""
 
-    def missing(self) -> str | None:
-        """Why the system cannot run here, or None if it can."""
+    def missing(self, **options) -> str | None:
+        """Why the system cannot run here with `options`, or None if it can."""
         import importlib.util
+        import inspect
 
         for mod in self.requires:
             if importlib.util.find_spec(mod) is None:
                 return f"needs the Python package {mod!r} (not installed)"
         factory = self._factory()
         check = getattr(factory, "unavailable_reason", None)
-        return check() if callable(check) else None
+        if not callable(check):
+            return None
+        params = inspect.signature(check).parameters.values()
+        if any(p.kind is p.VAR_KEYWORD for p in params):
+            return check(**options)
+        return check(**{k: v for k, v in options.items() if k in {p.name for p in params}})
 
     def _factory(self):
         module, _, attr = self.target.partition(":")
@@ -77,7 +83,7 @@ def get_system(name: str, **options) -> System:
     entries = registry()
     if name not in entries:
         raise KhabarError(f"unknown system {name!r}; known: {', '.join(sorted(entries))}", exit_code=2)
-    why = entries[name].missing()
+    why = entries[name].missing(**options)
     if why:
         raise KhabarError(f"system {name!r} cannot run here: {why}", exit_code=2)
     return entries[name].build(**options)

@@ -37,10 +37,21 @@ def _root(
     """khabar: a benchmark for Arabic news information extraction (NER, quotes, numbers)."""
 
 
+def _shown(path: Path) -> Path:
+    """`path` relative to the working directory when it lies below it (shorter messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _console():
+    """A rich console at least 120 columns wide, so tables never wrap their numbers."""
+    import shutil
+
     from rich.console import Console
 
-    return Console()
+    return Console(width=max(120, shutil.get_terminal_size((120, 24)).columns))
 
 
 @app.command()
@@ -52,7 +63,7 @@ def validate(
     from .stats import gold_counts
     from .validate import validate_file
 
-    p = path or default_gold_path()
+    p = path or _shown(default_gold_path())
     problems = validate_file(p)
     if problems:
         for v in problems:
@@ -65,6 +76,262 @@ def validate(
         parts = ", ".join(f"{k} {v}" for k, v in c.items() if k != "total")
         typer.echo(f"{task:10} {c['total']:4}" + (f"  ({parts})" if parts else ""))
     typer.echo(f"{p}: valid (gold {gold.version}, sha256 {gold.short_hash})")
+
+
+@app.command()
+def score(
+    pred: Optional[str] = typer.Argument(None, help="Predictions JSON Lines (`-` for stdin)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
+    tasks: Optional[str] = typer.Option(None, "--tasks", help="Comma-separated tasks (default: those predicted)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    details: Optional[Path] = typer.Option(None, "--details", help="Write every item's outcome here (JSON Lines)."),
+    lenient: bool = typer.Option(False, "--lenient", help="Skip and count bad records instead of stopping."),
+    conll: Optional[str] = typer.Option(None, "--conll", help="Score conlleval input (FILE or - for stdin)."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples (0: no intervals)."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    full: bool = typer.Option(False, "--all", help="Show every line (every NER type in every mode)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --details file."),
+) -> None:
+    """Score predictions against the gold: P/R/F1 with 95% intervals per task and mode."""
+    from .scoring.commands import score_command
+
+    score_command(pred, str(gold) if gold else None, scheme, tasks, json_out, details, lenient, conll, n_boot,
+                  seed, force, full)
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="Predictions of system A (JSON Lines)."),
+    b: str = typer.Argument(..., help="Predictions of system B (JSON Lines)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
+    tasks: Optional[str] = typer.Option(None, "--tasks", help="Comma-separated tasks (default: those both predict)."),
+    method: str = typer.Option("bootstrap", "--method", help="bootstrap (paired) or ar (approximate randomisation)."),
+    n: int = typer.Option(1000, "--n", help="Resamples or permutations."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the test."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    lenient: bool = typer.Option(False, "--lenient", help="Skip bad records instead of stopping."),
+    full: bool = typer.Option(False, "--all", help="Every micro line, not only each task's headline."),
+) -> None:
+    """Paired significance test of B against A: F1 difference and p-value per task."""
+    from .scoring.commands import compare_command
+
+    compare_command(a, b, str(gold) if gold else None, scheme, tasks, method, n, seed, json_out, lenient, full)
+
+
+@app.command()
+def check(
+    pred: str = typer.Argument(..., help="Predictions JSON Lines."),
+    baseline: str = typer.Option(..., "--baseline", help="SCORES.json from `khabar score --json` (or {task: F1})."),
+    tolerance: float = typer.Option(0.01, "--tolerance", help="Largest allowed F1 drop (absolute, 0-1)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    lenient: bool = typer.Option(False, "--lenient", help="Skip bad records instead of stopping."),
+) -> None:
+    """Regression gate: exit 1, with a table of what dropped, when any F1 falls below the baseline."""
+    from .scoring.commands import check_command
+
+    raise typer.Exit(check_command(pred, baseline, tolerance, str(gold) if gold else None, json_out, lenient))
+
+
+def _options(pairs: list[str]) -> dict:
+    out = {}
+    for p in pairs:
+        key, eq, value = p.partition("=")
+        if not eq or not key:
+            raise KhabarError(f"--opt {p!r}: expected KEY=VALUE", exit_code=2)
+        out[key.replace("-", "_")] = value
+    return out
+
+
+@app.command()
+def run(
+    system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Predictions file to write (JSON Lines)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file whose documents to predict."),
+    train: Optional[str] = typer.Option(None, "--train", help="Training corpus (CoNLL) for learned systems."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model name or path (transformers, llm)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (llm)."),
+    label_map: Optional[str] = typer.Option(None, "--label-map", help="Label map onto khabar's scheme."),
+    opt: list[str] = typer.Option([], "--opt", help="Any other system option, KEY=VALUE (repeatable)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+) -> None:
+    """Run one system on the gold documents and write its predictions."""
+    from .runner import run_system
+
+    named = {"train": train, "model": model, "base_url": base_url, "label_map": label_map}
+    options = {k: v for k, v in named.items() if v is not None} | _options(opt)
+    n = run_system(system, output, gold_path=gold, overwrite=force, **options)
+    typer.echo(f"{output}: {n} document(s) predicted by {system}")
+
+
+@app.command()
+def systems() -> None:
+    """List the systems, and why any of them cannot run here."""
+    from baselines import registry
+
+    for name, entry in sorted(registry().items()):
+        why = entry.missing()
+        typer.echo(f"{name:16} {'ready' if not why else 'skipped: ' + why}  {entry.description}")
+
+
+@app.command()
+def leaderboard(
+    system: list[str] = typer.Option([], "--system", "-s", help="Only these systems (repeatable)."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    out: Path = typer.Option(None, "--out", help="Results folder (default: the repo's results/)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the table."),
+) -> None:
+    """Run every available system on every task and print the table (the main job)."""
+    from .leaderboard import RESULTS_DIR, leaderboard as run_board
+    from .tables import leaderboard_table
+
+    board = run_board(system or None, n_boot=n_boot, seed=seed, out_dir=out or RESULTS_DIR,
+                      progress=not json_out)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps(board.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for name, why in board.skipped.items():
+        console.print(f"skipped {name}: {why}")
+    console.print(leaderboard_table(board))
+    from .leaderboard import outside_line
+
+    for r in board.rows:
+        if r.outside:
+            console.print(f"{r.system} on its training corpus's own test split: {outside_line(r.outside)}")
+    console.print(f"signature: {board.signature}")
+    console.print(f"written: {_shown(out or RESULTS_DIR)}/leaderboard.{{json,csv,md}}, f1.png, corrupted.png, "
+                  "confusion.png, predictions/, scores/")
+
+
+@app.command()
+def robustness(
+    system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
+    perturbation: list[str] = typer.Option([], "--perturbation", "-p", help="Only these perturbations (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the perturbations and the bootstrap."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the variants' intervals."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (with every flipped item) instead of the table."),
+) -> None:
+    """Run a system on the gold and on each perturbed variant; F1, drop and flipped items per task."""
+    from .gold import load_gold
+    from .robustness import robustness as run_robustness
+
+    report = run_robustness(system, load_gold(gold), perturbation or None, seed, n_boot=n_boot)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(report.to_table())
+    for name, why in report.skipped.items():
+        console.print(f"skipped {name}: {why}")
+    for task in report.tasks:
+        w = report.worst(task)
+        console.print(f"most harmful for {task}: " + (f"{w.perturbation} (F1 -{w.drop:.3f})" if w else "none"))
+    console.print(f"signature: {report.signature}", soft_wrap=True)
+
+
+@app.command()
+def report(
+    predictions: list[Path] = typer.Argument(..., help="Predictions files (JSON Lines), one per system."),
+    output: Path = typer.Option(..., "-o", "--output", help="HTML file to write."),
+    names: Optional[str] = typer.Option(None, "--names", help="Comma-separated system names (default: file stems)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    board: Optional[Path] = typer.Option(None, "--leaderboard", help="Leaderboard JSON to show (default: results/leaderboard.json if present)."),
+    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
+    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    lenient: bool = typer.Option(False, "--lenient", help="Skip and count bad records instead of stopping."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+) -> None:
+    """Write the error-analysis report: one self-contained right-to-left HTML page."""
+    from .gold import load_gold
+    from .report import write_report
+
+    notes: list[str] = []
+    out = write_report(predictions, output, force, names=names.split(",") if names else None,
+                       gold=load_gold(gold), lenient=lenient, leaderboard=board, scheme=scheme, n_boot=n_boot,
+                       seed=seed, notes=notes)
+    for n in notes:
+        typer.echo(n, err=True)
+    typer.echo(f"{out}: report of {len(predictions)} system(s)")
+
+
+@app.command("export")
+def export_(
+    out: Optional[Path] = typer.Argument(None, help="Folder to write."),
+    fmt: str = typer.Option("hub", "--format", "-f", help="hub, conll, brat or labelstudio."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    variants: Optional[Path] = typer.Option(None, "--variants", help="Also write robustness variants here."),
+    as_predictions: bool = typer.Option(False, "--as-predictions", help="labelstudio: gold as predictions to review."),
+    force: bool = typer.Option(False, "--force", help="Replace files this command wrote before."),
+) -> None:
+    """Export the gold: a Hugging Face hub folder, CoNLL, brat or Label Studio (and perturbed variants)."""
+    from .formats import export
+    from .gold import load_gold
+
+    if out is None and variants is None:
+        raise KhabarError("give an output folder (and/or --variants FOLDER)", exit_code=2)
+    g = load_gold(gold)
+    if out is not None:
+        written = export(fmt, out, g, overwrite=force, as_predictions=as_predictions)
+        typer.echo(f"{out}: {fmt} export of gold {g.version} (sha256 {g.short_hash}), {len(written)} file(s)")
+    if variants is not None:
+        from .robustness import export_variants
+
+        written = export_variants(g, variants, overwrite=force)
+        typer.echo(f"{variants}: {len(written)} variant file(s)")
+
+
+@app.command("import")
+def import_(
+    path: Path = typer.Argument(..., help="brat folder or .ann file, Label Studio JSON, or CoNLL file."),
+    fmt: str = typer.Option(..., "--format", "-f", help="brat, labelstudio or conll."),
+    output: Path = typer.Option(..., "-o", "--output", help="Gold JSON file to write."),
+    use: str = typer.Option("auto", "--use", help="labelstudio: annotations, predictions or auto."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+) -> None:
+    """Import annotations from an annotation tool as a gold file, validated like the gold."""
+    from .formats import import_gold
+    from .gold import write_gold
+
+    g = import_gold(fmt, path, use=use)
+    write_gold(g, output, overwrite=force)
+    count = {k: sum(len(getattr(d, k)) for d in g.documents) for k in ("mentions", "quotes", "numbers")}
+    typer.echo(f"{output}: valid gold {g.version} (sha256 {g.short_hash}): {len(g.documents)} document(s), "
+               + ", ".join(f"{v} {k}" for k, v in count.items()))
+
+
+@app.command()
+def push(
+    repo_id: str = typer.Argument(..., help="Hub dataset repo, OWNER/NAME."),
+    folder: Optional[Path] = typer.Option(None, "--folder", help="Hub folder (default: export the gold now)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the files and sizes that would be uploaded."),
+    private: bool = typer.Option(False, "--private", help="Create the repo as private."),
+    token: Optional[str] = typer.Option(None, "--token", help="Hub token (default: HF_TOKEN or the saved login)."),
+) -> None:
+    """Upload the hub folder to a Hugging Face dataset repo (huggingface_hub)."""
+    import tempfile
+
+    from .hub import check_repo_id, export_hub, push as push_folder
+
+    check_repo_id(repo_id)
+    with tempfile.TemporaryDirectory(prefix="khabar-hub-") as tmp:
+        src = folder if folder is not None else Path(tmp) / "hub"
+        if folder is None:
+            export_hub(src)
+        files = push_folder(src, repo_id, dry_run=dry_run, token=token, private=private)
+        for name, size in files:
+            typer.echo(f"{size:>10}  {name}")
+        verb = "would upload" if dry_run else "uploaded"
+        typer.echo(f"{verb} {len(files)} file(s), {sum(s for _, s in files)} bytes to datasets/{repo_id}")
 
 
 def main() -> None:
