@@ -12,6 +12,16 @@ from .errors import KhabarError
 from .gold import load_gold
 from .model import Document, Entity, Gold, Mention, Number, Prediction, Quote, Span
 
+
+
+def load(name: str = "ner", split: str | None = None):
+    """The gold as a `datasets.DatasetDict` (or one split's `Dataset`) for config `name`:
+    'ner', 'quotes', 'numbers' or 'documents'. See `benchmark.hub.load`."""
+    from .hub import load as _load
+
+    return _load(name, split=split)
+
+
 __all__ = [
     "__version__",
     "Document",
@@ -23,5 +33,6 @@ __all__ = [
     "Prediction",
     "Quote",
     "Span",
+    "load",
     "load_gold",
 ]
