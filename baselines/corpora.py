@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from benchmark.errors import KhabarError
+from benchmark.files import read_text
 from benchmark.schema import FINE_TO_COARSE, FINE_TYPES, NUMBER_KINDS, SCHEMES
 
 SEGMENT_MARK = "$#$"
@@ -64,14 +65,7 @@ def read_conll(path: str | Path) -> Corpus:
     p = Path(path)
     if p.is_dir():
         raise KhabarError("expected a CoNLL file, got a directory", file=str(path))
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise KhabarError("file not found", file=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise KhabarError(f"not UTF-8 text (byte {e.start})", file=str(path)) from None
-    except OSError as e:
-        raise KhabarError(f"cannot read: {e.strerror}", file=str(path)) from None
+    text = read_text(p, encoding="utf-8-sig")
 
     sentences: list[Sentence] = []
     tokens: list[str] = []

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from . import files
 from .errors import KhabarError
 from .model import Document, Entity, Gold, Mention, Number, Quote, Span
 
@@ -36,22 +37,7 @@ def content_hash(raw: dict) -> str:
 
 def read_json(path: str | Path) -> dict:
     """Parse a JSON file, turning every failure into a one-line `KhabarError`."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KhabarError("file not found", file=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise KhabarError(f"not UTF-8 text (byte {e.start})", file=str(path)) from None
-    except OSError as e:
-        raise KhabarError(f"cannot read: {e.strerror}", file=str(path)) from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(path), line=e.lineno) from None
-    if not isinstance(raw, dict):
-        raise KhabarError("expected a JSON object at the top level", file=str(path), line=1)
-    return raw
+    return files.read_json(path)
 
 
 def _span(d: dict | None) -> Span | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import files
 from ..errors import KhabarError
 from ..gold import content_hash, from_dict
 from ..model import Gold
@@ -71,15 +72,7 @@ def check_free(out: Path, names: list[str], overwrite: bool) -> None:
 
 def read_text(path: Path) -> str:
     """A UTF-8 file's text exactly (no newline translation), or a one-line `KhabarError`."""
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise KhabarError("file not found", file=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise KhabarError(f"not UTF-8 text (byte {e.start})", file=str(path)) from None
-    except OSError as e:
-        raise KhabarError(f"cannot read: {e.strerror}", file=str(path)) from None
+    return files.read_text(path, newline="")
 
 
 def write_text(path: Path, text: str) -> Path:

@@ -16,11 +16,11 @@ not comparable.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import KhabarError
+from ..files import read_json
 from .report import HEADLINE, Report
 from .signature import parse
 
@@ -76,14 +76,8 @@ def load_baseline(baseline: str | Path | dict) -> dict:
     if isinstance(baseline, dict):
         return baseline
     p = Path(baseline)
-    try:
-        d = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KhabarError("file not found", file=str(p), exit_code=2) from None
-    except json.JSONDecodeError as e:
-        raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(p), line=e.lineno,
-                          exit_code=2) from None
-    if not isinstance(d, dict) or not ("rows" in d or all(k in HEADLINE for k in d)):
+    d = read_json(p, exit_code=2)
+    if not ("rows" in d or all(k in HEADLINE for k in d)):
         raise KhabarError("expected the JSON of `khabar score --json` or {task: F1}", file=str(p), exit_code=2)
     if "rows" not in d:
         for k, v in d.items():
