@@ -28,27 +28,10 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
-class Entity:
-    """A real-world entity (a cluster of mentions) with canonical English and Arabic names."""
+class OnSpan:
+    """`start`, `end` and `text` of an item that has a `span`."""
 
-    id: str
-    type: str
-    name_en: str
-    name_ar: str
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One mention of an entity. `kind='name'` mentions are the NER gold; `nominal` ones
-    (a described official, say) only serve as quote sources."""
-
-    id: str
     span: Span
-    type: str
-    entity: str
-    form: str = "canonical"
-    kind: str = "name"
 
     @property
     def start(self) -> int:
@@ -61,6 +44,29 @@ class Mention:
     @property
     def text(self) -> str:
         return self.span.text
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world entity (a cluster of mentions) with canonical English and Arabic names."""
+
+    id: str
+    type: str
+    name_en: str
+    name_ar: str
+
+
+@dataclass(frozen=True)
+class Mention(OnSpan):
+    """One mention of an entity. `kind='name'` mentions are the NER gold; `nominal` ones
+    (a described official, say) only serve as quote sources."""
+
+    id: str
+    span: Span
+    type: str
+    entity: str
+    form: str = "canonical"
+    kind: str = "name"
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class Quote:
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(OnSpan):
     """One numeral (digits or words) with its value, kind, counted unit and qualifier."""
 
     id: str
@@ -87,18 +93,6 @@ class Number:
     unit: str | None = None
     qualifier: str = "exact"
     in_name: bool = False
-
-    @property
-    def start(self) -> int:
-        return self.span.start
-
-    @property
-    def end(self) -> int:
-        return self.span.end
-
-    @property
-    def text(self) -> str:
-        return self.span.text
 
 
 @dataclass

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Span
+from .model import OnSpan, Span
 from .normalize import TATWEEL, normalize
 from .tokens import Token, tokenize
 
@@ -331,7 +331,7 @@ def digits_value(s: str) -> float | None:
 # --- mentions ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class NumberMention:
+class NumberMention(OnSpan):
     """One number found in a text: its token-aligned span, value, kind, counted unit and the
     qualifier before it (more_than / less_than / approximately / exact)."""
 
@@ -340,18 +340,6 @@ class NumberMention:
     kind: str
     unit: str | None = None
     qualifier: str = "exact"
-
-    @property
-    def start(self) -> int:
-        return self.span.start
-
-    @property
-    def end(self) -> int:
-        return self.span.end
-
-    @property
-    def text(self) -> str:
-        return self.span.text
 
 
 @dataclass
