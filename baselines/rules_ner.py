@@ -2,8 +2,8 @@
 
 Candidates, longest first, never overlapping (khabar annotates the outermost name only):
 - organisation and facility names: a head noun (منظمة، وزارة، الجيش، مطار ...) followed by the
-  definite adjectives, place names or numerals that qualify it (الجيش الوطني الليبي، مجموعة السبع،
-  مطار طرابلس الدولي);
+  definite adjectives, place names or numerals that qualify it (الجيش الوطني السوداني، مجموعة العشرين،
+  مطار القاهرة الدولي);
 - gazetteer names (CLDR territories, regions, exemplar cities; CLDR's الأمم المتحدة and
   الاتحاد الأوروبي) and nisba adjectives derived from them, with attached clitics;
 - a person's name after a title (السيد، الجنرال ...; the title stays outside the span), and

@@ -168,7 +168,7 @@ def _fmt(v: float) -> str:
 
 
 def _parse_words(text: str) -> float | None:
-    """Number words ('ألفان وثمانمائة') through khabar's numeral parser. Digit strings never get
+    """Number words ('ثلاثة آلاف وخمسمائة') through khabar's numeral parser. Digit strings never get
     here: `parse_value` reads them itself so that an ambiguous comma is refused, not guessed."""
     from benchmark.numerals import parse_number
 
