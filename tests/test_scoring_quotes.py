@@ -136,3 +136,21 @@ def test_headline_lines():
     assert r.headline("quotes") == r.get("quotes", "attribution")
     assert r.headline("numbers") == r.get("numbers", "end_to_end")
     assert "task:quotes|mode:attribution" in r.signature_for("quotes")
+
+
+def test_source_naming_another_entity_inside_the_speaker_phrase_is_wrong(gold):
+    """The source resolves to the entity it matches best: مجموعة السبع is the G7, not the G7
+    foreign ministers, although it overlaps their nominal mention by token Dice 0.67."""
+    from benchmark.scoring.overlap import TokenIndex
+    from benchmark.scoring.quotes import speaker_right
+
+    doc = gold.documents[0]
+    q = next(q for q in doc.quotes if q.source.text == "وزراء خارجية مجموعة السبع")
+    g7 = next(m for m in doc.ner_mentions if m.text == "مجموعة السبع")
+    tokens = TokenIndex(doc.text)
+    assert tokens.dice(q.source, g7.span) >= 0.5
+    assert not speaker_right(doc, tokens, q, g7.span)
+    assert speaker_right(doc, tokens, q, q.source)
+    mog = next(q for q in doc.quotes if q.source.text == "فيديريكا موغريني")
+    other = next(m for m in doc.mentions if m.entity == mog.speaker and m.span != mog.source)
+    assert speaker_right(doc, tokens, mog, other.span)

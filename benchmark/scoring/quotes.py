@@ -5,8 +5,8 @@ Lines (all micro over quotes):
     content_exact      content span identical                                      (F1)
     content_overlap    content token Dice >= threshold, one-to-one                 (F1)
     cue                cue token Dice >= threshold, one-to-one                      (F1)
-    speaker            on content_overlap pairs: the predicted source matches a
-                       mention (named or nominal) of the gold speaker's cluster    (accuracy)
+    speaker            on content_overlap pairs: the predicted source's best-matching
+                       mention (named or nominal) is one of the gold speaker's     (accuracy)
     attribution        content_overlap pair with the speaker right: correct; with
                        the speaker wrong: incorrect (counts against P and R)       (F1, headline)
     attribution_exact  the same over content_exact pairs                           (F1)
@@ -30,12 +30,25 @@ ACCURACY: frozenset[str] = frozenset({"speaker", "type"})
 
 def speaker_right(doc: Document, tokens: TokenIndex, gold: Quote, source: Span | None,
                   threshold: float = OVERLAP_THRESHOLD) -> bool:
-    """Whether a predicted source span names the gold speaker: it matches (token Dice >=
-    threshold) any mention of the speaker's cluster, or the gold source span itself."""
+    """Whether a predicted source span names the gold speaker.
+
+    The source is resolved to the entity whose mention (named or nominal, any cluster) it
+    matches best by token Dice; it names the speaker when that best match reaches `threshold`
+    and belongs to the speaker's cluster (ties count for the speaker). So `مجموعة السبع` does
+    not name "the G7 foreign ministers" (وزراء خارجية مجموعة السبع): it is a mention of the G7.
+    """
     if source is None:
         return False
-    spans = [m.span for m in doc.mentions_of(gold.speaker)] + [gold.source]
-    return any(tokens.dice(s, source) >= threshold for s in spans)
+    best, best_is_speaker = 0.0, False
+    for m in doc.mentions:
+        d = tokens.dice(m.span, source)
+        mine = m.entity == gold.speaker
+        if d > best or (d == best and mine):
+            best, best_is_speaker = d, mine
+    d = tokens.dice(gold.source, source)
+    if d >= best:
+        best, best_is_speaker = d, True
+    return best >= threshold and best_is_speaker
 
 
 def _sd(s: Span | None) -> dict | None:
