@@ -208,7 +208,20 @@ _QUALIFIERS = [
     (("حوالي",), "approximately"), (("حوالى",), "approximately"), (("نحو",), "approximately"),
     (("قرابة",), "approximately"), (("زهاء",), "approximately"), (("ما", "يقرب", "من"), "approximately"),
     (("ما", "يناهز"), "approximately"), (("تقريبا",), "approximately"),
+    # comparatives and verbs of exceeding: أكبر من ٤٥٦٥، فوق الثلاثين، تحت ١٧٠، يتجاوز ٣٠٠٠، >٣٠
+    (("أكبر", "من"), "more_than"), (("أعلى", "من"), "more_than"), (("يزيد", "عن"), "more_than"),
+    (("يزيد", "على"), "more_than"), (("تزيد", "عن"), "more_than"), (("تزيد", "على"), "more_than"),
+    (("يتجاوز",), "more_than"), (("تتجاوز",), "more_than"), (("يفوق",), "more_than"),
+    (("تفوق",), "more_than"), (("فوق",), "more_than"), ((">",), "more_than"),
+    (("أصغر", "من"), "less_than"), (("أدنى", "من"), "less_than"), (("يقل", "عن"), "less_than"),
+    (("تقل", "عن"), "less_than"), (("تحت",), "less_than"), (("<",), "less_than"),
 ]
+# A negation before a comparative turns it round: لا أقل من ٣٠ 'no less than 30' is a lower
+# bound (khabar has no 'at least': the nearest qualifier is more_than).
+_NEGATIONS = {normalize(w) for w in ("لا", "ولا", "فلا", "لن", "لم")}
+_FLIP = {"more_than": "less_than", "less_than": "more_than"}
+# Symbols after which a hyphen is a minus sign: <-30, (-5)
+_SIGN_AFTER = {"<", ">", "=", "(", "[", "≤", "≥"}
 
 # Counted nouns (general news vocabulary, singular, accusative, dual-free plural forms) and the
 # English singular khabar records as `unit`.
@@ -471,6 +484,12 @@ def _step(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
         n.has_hundred, n.has_unit = True, False
         n.part, n.part_cls = n.group, "hundred"
     elif cls in ("scale", "scale_dual", "scale_pl"):
+        if value > acc.last_scale and not c and cls == "scale" and not acc.fraction and acc.value > 0:
+            # ألف مليار، مائة ألف تريليون: a larger scale multiplies the whole number so far
+            n.total, n.last_scale = acc.value * value, value
+            n.new_group()
+            n.part, n.part_cls = n.total, "scale"
+            return n
         if value >= acc.last_scale:
             return None
         if acc.empty:
@@ -589,12 +608,22 @@ def _readings(a: _Atom, acc: _Acc, nxt_norm: str | None) -> list[tuple[str, floa
                     out.insert(0, ("frac", v))
                     continue
             if not acc.empty and not a.conj:
+                if cand.ambiguous and _is_multiplier(nxt_norm):
+                    continue  # ألف خمس مائة: خمس is 'five' before مائة, not 'a fifth'
                 out.append(("frac_whole", v))
             else:
                 out.append(("frac", v))
         else:
             out.append((cls, v))
     return out
+
+
+def _is_multiplier(norm: str | None) -> bool:
+    """Whether a folded word is مائة or a scale word (ألف، مليون ...), bare or with و/ال."""
+    if norm is None:
+        return False
+    return any(stem in _LEX and any(e.cls in ("hundred", "scale", "scale_pl") for e in _LEX[stem])
+               for _, stem in _strip_prefix(norm))
 
 
 def _word_atom(tok: Token, i: int, first: bool, after_and: bool = False) -> _Atom | None:
@@ -750,7 +779,7 @@ def _parse_at(tokens: list[Token], text: str, i: int) -> tuple[_Acc, int, bool] 
     start = i
     t = tokens[i]
     if t.text == "-" and i + 1 < len(tokens) and tokens[i + 1].start == t.end \
-            and (i == 0 or tokens[i - 1].end < t.start) \
+            and (i == 0 or tokens[i - 1].end < t.start or tokens[i - 1].text in _SIGN_AFTER) \
             and (i == 0 or not any(ch.isdigit() for ch in tokens[i - 1].text)):
         negative, i = True, i + 1
     elif _norm(t.text) in _NEGATIVE_WORDS and i + 1 < len(tokens) and _same_line(text, tokens, i, i + 1):
@@ -825,7 +854,16 @@ def _qualifier(tokens: list[Token], i: int) -> str:
         n = len(words)
         if q == "approximately" and words == ("تقريبا",):
             continue
-        if i - n >= 0 and all(_norm(tokens[i - n + k].text) == normalize(w) for k, w in enumerate(words)):
+        if i - n < 0:
+            continue
+        first = _norm(tokens[i - n].text)
+        w0 = normalize(words[0])
+        # the first word may carry a conjunction: وأقل من ١٠
+        if first != w0 and not (first[:1] in ("و", "ف") and first[1:] == w0 and len(w0) > 1):
+            continue
+        if all(_norm(tokens[i - n + k].text) == normalize(w) for k, w in enumerate(words) if k):
+            if q in _FLIP and _norm_at(tokens, i - n - 1) in _NEGATIONS:
+                return _FLIP[q]
             return q
     return "exact"
 
@@ -1010,7 +1048,6 @@ _MISLABELLED = {
     "تريليون": "a cardinal (a trillion) labelled ordinal",
     "واحد و عشرون تريليون و ثلاثمائة و اثنان و عشرون": "a cardinal labelled ordinal",
 }
-_RATIO_WORDS = {normalize(w) for w in ("من", "على", "في", "جزء", "أجزاء", "اجزاء")}
 
 
 @dataclass
@@ -1066,7 +1103,7 @@ def _exclusion(file: str, case: dict, starts: set[int], ends: set[int]) -> str |
     text = case["Input"]
     results = case.get("Results", [])
     if file == "NumberRangeModel":
-        return "range: comparators and both ends in one span (khabar: qualifiers outside, one span per numeral)"
+        return _range_exclusion(case)
     for r in results:
         sub = (r.get("Resolution") or {}).get("subtype")
         if r["TypeName"] == "ordinal.relative":
@@ -1078,8 +1115,10 @@ def _exclusion(file: str, case: dict, starts: set[int], ends: set[int]) -> str |
     for r in results:
         t = r["Text"]
         words = [normalize(w) for w in t.split()]
-        if r["TypeName"] == "number" and len(words) > 1 and any(w in _RATIO_WORDS for w in words[1:-1]):
-            return "'X من/على/جزء من Y' read as one ratio; khabar reads the numerals in it"
+        if r["TypeName"] == "number" and _ratio_split(t) is not None:
+            why = _ratio_exclusion(r)
+            if why:
+                return why
         if r["TypeName"] == "percentage" and (words[0] in {normalize("نسبة")} or words[0] in _PERCENT_WORDS):
             return "percent word or نسبة before the number (khabar: نسبة is a noun; percent follows the number)"
         if file == "OrdinalModel" and t in _MISLABELLED:
@@ -1094,6 +1133,102 @@ def _exclusion(file: str, case: dict, starts: set[int], ends: set[int]) -> str |
         if s not in starts or e not in ends:
             return "span cuts inside a token (khabar spans are whole tokens, clitics inside)"
     return None
+
+
+_RATIO_PARTS = {normalize(w) for w in ("جزء", "أجزاء", "اجزاء")}
+_RATIO_LINKS = {normalize(w) for w in ("من", "على", "في")}
+# Ratio cases whose expected value is not the ratio of the numerals written (checked by hand).
+_RATIO_SPEC_ERRORS = {
+    "واحد من مئة تريليونات": "the spec's value (1E-10) is not 1 / مئة تريليونات (10^14)",
+    "جزء من مئة الف تريليونات": "the spec's value (1E-07) is not 1 / مئة ألف تريليونات (10^17)",
+    "خمسة وتسعون مائة على خمسة": "'خمسة وتسعون مائة' (ninety-five hundred) is an English calque, "
+                                 "not an Arabic numeral",
+}
+
+
+def _ratio_split(t: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+    """'X من/على/في Y' or 'X جزء من Y' (X may be absent before جزء): the character spans of X
+    and Y inside `t`, or None when `t` is not written as a ratio."""
+    toks = tokenize(t)
+    words = [_norm(k.text) for k in toks]
+    for j, w in enumerate(words[:-1]):
+        if w in _RATIO_PARTS and words[j + 1] == normalize("من") and j + 2 < len(words):
+            right = (toks[j + 2].start, toks[-1].end)
+            return ((toks[0].start, toks[j - 1].end) if j else None), right
+        if w in _RATIO_LINKS and j >= 1:
+            return (toks[0].start, toks[j - 1].end), (toks[j + 1].start, toks[-1].end)
+    return None
+
+
+def _ratio_exclusion(r: dict) -> str | None:
+    t = r["Text"]
+    if t in _RATIO_SPEC_ERRORS:
+        return "ratio: " + _RATIO_SPEC_ERRORS[t]
+    if (r.get("Resolution") or {}).get("subtype") == "decimal" or any(_norm(w) in _DECIMAL_WORDS for w in t.split()):
+        return ("ratio: a whole plus hundredths ('مائتان وثلاثة جزء من مائة' = 200.03), "
+                "not the ratio of the numerals written")
+    return None
+
+
+def _judge_ratio(r: dict, got: list[tuple[int, int, float]]) -> tuple[list[tuple[int, int]], bool]:
+    """The spans khabar must find for a ratio result (X and Y, or Y alone after جزء من), and
+    whether the values it reads there give the spec's ratio X / Y."""
+    left, right = _ratio_split(r["Text"])
+    base = r["Start"]
+    spans = [(base + a, base + b) for a, b in ([left] if left else []) + [right]]
+    by_span = {g[:2]: g[2] for g in got}
+    if any(sp not in by_span for sp in spans):
+        return spans, False
+    num = by_span[spans[0]] if left else 1.0
+    den = by_span[spans[-1]]
+    v = _expected_value(r)
+    ok = v is not None and den != 0 and math.isclose(num / den, v, rel_tol=1e-6, abs_tol=1e-12)
+    return spans, ok
+
+
+_RANGE_VALUE = re.compile(r"^([\[(])\s*([-+0-9.eE]*)\s*,\s*([-+0-9.eE]*)\s*([\])])$")
+_RANGE_GLUED = re.compile(rf"[{_DIGITS}][~=]|[~=][{_DIGITS}]")
+
+
+def _range_exclusion(case: dict) -> str | None:
+    text = case["Input"]
+    results = case.get("Results", [])
+    if not results:
+        return "range: the spec expects no range here (khabar has no range type: nothing to judge)"
+    for r in results:
+        if r["Start"] < 0 or text[r["Start"]:r["End"] + 1] != r["Text"] or not r["Text"]:
+            return "the spec's Text does not match its own offsets"
+    for r in results:
+        t = r["Text"]
+        if re.search(rf"[{_DIGITS}]\s+(?:في|من|على)\s+[{_DIGITS}]", t):
+            return "range: an end computed as the ratio 'X في/من/على Y' (khabar reads the numerals in it)"
+        if _RANGE_GLUED.search(t):
+            return "range: an end glued to a symbol in one token (٢٠~١٠٠، >=٣٠): khabar spans are whole tokens"
+        if re.search(r"[٠-٩]/[٠-٩]", t):
+            return ("range: '٢/١' read as ½ goes against the spec's own NumberModel reading "
+                    "('٣/٤' = 0.75: numerator first)")
+        if not _RANGE_VALUE.match(str((r.get("Resolution") or {}).get("value", ""))):
+            return "range: no interval in the spec's value"
+    return None
+
+
+def _judge_range(r: dict, mentions: list[NumberMention]) -> tuple[list, bool]:
+    """A range result holds when the numbers khabar finds inside its span are exactly its finite
+    ends, and an open one-sided range's end carries the matching qualifier ('(x,' more_than,
+    ',x)' less_than; closed ends such as 'at least' have no qualifier of their own in khabar)."""
+    lo_b, lo, hi, hi_b = _RANGE_VALUE.match(str(r["Resolution"]["value"])).groups()
+    s, e = r["Start"], r["End"] + 1
+    inside = [m for m in mentions if s <= m.start and m.end <= e]
+    crossing = [m for m in mentions if m.start < e and m.end > s and m not in inside]
+    ends = sorted({float(x) for x in (lo, hi) if x})
+    got = sorted(m.value for m in inside)
+    ok = not crossing and len(got) == len(ends) and all(
+        math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) for a, b in zip(got, ends))
+    if ok and bool(lo) != bool(hi):
+        want = ("more_than" if lo_b == "(" else None) if lo else ("less_than" if hi_b == ")" else None)
+        if want is not None and inside[0].qualifier != want:
+            ok = False
+    return [(m.start, m.end, m.value, m.qualifier) for m in inside + crossing], ok
 
 
 def _expected_value(r: dict) -> float | None:
@@ -1121,8 +1256,11 @@ def judge_recognizers(folder: str | Path) -> RecognizersReport:
 
     A judged case passes when the parser finds exactly the expected spans (of the kinds the
     file is about) with the expected values (spans only when the spec says IgnoreResolution).
-    Cases whose expectations follow a convention khabar does not share are excluded, each with
-    its reason."""
+    khabar keeps one span per numeral with qualifiers outside, so a ratio 'X على Y' passes when
+    X and Y are found as the two spans with X / Y the spec's value, and a range when the numbers
+    inside its span are exactly its finite ends (with more_than / less_than on an open one-sided
+    range). Cases whose expectations follow a convention khabar does not share are excluded,
+    each with its reason."""
     folder = Path(folder)
     cases: list[CaseResult] = []
     for f in RECOGNIZERS_FILES:
@@ -1140,17 +1278,39 @@ def judge_recognizers(folder: str | Path) -> RecognizersReport:
                 starts.add(s)
                 ends.add(e)
             reason = _exclusion(f, case, starts, ends)
-            expected = [(*_trim_span(text, r["Start"], r["End"] + 1), _expected_value(r)) for r in case.get("Results", [])]
+            expected = [(*_trim_span(text, r["Start"], r["End"] + 1),
+                         (r.get("Resolution") or {}).get("value") if f == "NumberRangeModel" else _expected_value(r))
+                        for r in case.get("Results", [])]
             if reason:
                 cases.append(CaseResult(f, idx, text, "excluded", reason, expected))
                 continue
+            mentions = find_numbers(text)
+            if f == "NumberRangeModel":
+                got, ok = [], True
+                for r in case["Results"]:
+                    g, r_ok = _judge_range(r, mentions)
+                    got += g
+                    ok = ok and r_ok
+                cases.append(CaseResult(f, idx, text, "pass" if ok else "fail", "", expected, got))
+                continue
             kinds = _FILE_KINDS[f]
-            got = [(*_trim_span(text, m.start, m.end), m.value) for m in find_numbers(text) if m.kind in kinds]
+            got = [(*_trim_span(text, m.start, m.end), m.value) for m in mentions if m.kind in kinds]
             ignore_value = bool(case.get("IgnoreResolution"))
-            ok = sorted(g[:2] for g in got) == sorted(x[:2] for x in expected)
+            # a ratio 'X على Y' is judged as its two numerals: the spans of X and Y, and X / Y
+            want, ok = [], True
+            for r, x in zip(case.get("Results", []), expected):
+                if r["TypeName"] == "number" and _ratio_split(r["Text"]) is not None:
+                    spans, r_ok = _judge_ratio(r, got)
+                    want += spans
+                    ok = ok and (r_ok or ignore_value)
+                else:
+                    want.append(x[:2])
+            ok = ok and sorted(g[:2] for g in got) == sorted(want)
             if ok and not ignore_value:
                 by_span = {g[:2]: g[2] for g in got}
-                for s, e, v in expected:
+                for r, (s, e, v) in zip(case.get("Results", []), expected):
+                    if r["TypeName"] == "number" and _ratio_split(r["Text"]) is not None:
+                        continue
                     if v is None or not math.isclose(by_span[(s, e)], v, rel_tol=1e-6, abs_tol=1e-9):
                         ok = False
             cases.append(CaseResult(f, idx, text, "pass" if ok else "fail", "", expected, got))

@@ -89,6 +89,42 @@ def test_span_convention_counted_noun_and_qualifier_outside():
     ]
 
 
+@pytest.mark.parametrize("text, value, qualifier", [
+    ("عدد السيارات أكبر من ٤٥٦٥", 4565, "more_than"), ("عمرها فوق الثلاثين", 30, "more_than"),
+    ("طوله تحت ١٧٠", 170, "less_than"), ("عدد المرضى يتجاوز ٣٠٠٠", 3000, "more_than"),
+    ("أسعار تفوق 50 دولارا", 50, "more_than"), ("هذا الرقم أصغر من 300", 300, "less_than"),
+    ("عدد النساء وأقل من ١٠", 10, "less_than"),  # the comparative carries و
+    ("x>10", 10, "more_than"), ("y <20", 20, "less_than"),
+    # a negation turns the comparative round: 'no less than' is a lower bound
+    ("قتل ما لا يقل عن 30 شخصا", 30, "more_than"), ("عمره لا أقل من ثلاثين", 30, "more_than"),
+    ("لا يزيد عن 50", 50, "less_than"), ("أصيب ما يقل عن 30 شخصا", 30, "less_than"),
+])
+def test_comparative_qualifiers(text, value, qualifier):
+    [m] = find_numbers(text)
+    assert (m.value, m.qualifier) == (value, qualifier)
+    assert not any(w in m.text for w in ("من", "فوق", "تحت", "<", ">"))  # the qualifier stays outside
+
+
+def test_range_ends_are_separate_numerals():
+    assert [(m.value, m.qualifier) for m in find_numbers("أكثر من ٤٠ وأقل من ١٠")] == [
+        (40, "more_than"), (10, "less_than")]
+    assert [m.value for m in find_numbers("بين سالب عشرة وخمسة عشر")] == [-10, 15]
+    assert [m.value for m in find_numbers("نطاق العدد هو 1000-5000")] == [1000, 5000]
+    assert [m.value for m in find_numbers("عندما <-30")] == [-30]  # a minus sign after <
+    assert [m.value for m in find_numbers("(-5)")] == [-5]
+    assert [m.value for m in find_numbers("5-3")] == [5, 3]  # a hyphen between numbers is no sign
+
+
+def test_larger_scale_multiplies_and_five_before_hundred():
+    assert parse_number("ألف مليار") == 1e12
+    assert parse_number("مائة ألف تريليون") == 1e17
+    assert parse_number("ثلاثة آلاف وخمسمائة مليون") == 3.5e9
+    assert parse_number("مليون ألف") is None  # a smaller scale after a larger one does not multiply
+    # خمس before مائة is 'five' (خمس مائة = 500), not 'a fifth' of the number before it
+    assert [m.value for m in find_numbers("من ألف الى ألف خمس مائة")] == [1000, 1000, 500]
+    assert parse_number("ثلاثة وعشرون خمس") == pytest.approx(4.6)
+
+
 def test_numeral_in_a_name_and_years():
     text = "اجتمعت مجموعة السبع في عام 2011 ثم في عام ألفين وأحد عشر، ومن 2012 إلى 2014."
     got = _mentions(text)
