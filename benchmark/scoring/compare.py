@@ -4,8 +4,9 @@ Both systems are scored on the same gold, so their counts live on the same resam
 (paragraphs). Two tests, both over those units:
 
     bootstrap  paired bootstrap (Koehn 2004; Berg-Kirkpatrick et al. 2012): resample units with
-               the same weights for both systems; the p-value is the share of resamples whose
-               difference lies at least |d| away from the observed d (two-sided, centred).
+               the same weights for both systems; the p-value is (1 + #{resamples whose
+               difference lies at least |d| away from the observed d}) / (1 + B) (two-sided,
+               centred; the add-one keeps it a valid p-value, never 0, as for `ar`).
     ar         approximate randomisation (Noreen 1989; Riezler and Maxwell 2005): swap the two
                systems' counts on each unit with probability 1/2; the p-value is
                (1 + #{|d_perm| >= |d|}) / (1 + R).
@@ -109,7 +110,7 @@ def compare_tallies(a: Tally, b: Tally, *, method: str = "bootstrap", n: int = 1
             hits += (np.abs(db - d) >= np.abs(d) - 1e-12).sum(axis=0)
             deltas.append(db)
             done += len(w)
-        p = hits / max(done, 1)
+        p = (hits + 1) / (done + 1)
         alpha = 100 * (1 - CONFIDENCE) / 2
         allv = np.concatenate(deltas) if deltas else np.full((1, len(idx)), np.nan)
         lo, hi = np.percentile(allv, [alpha, 100 - alpha], axis=0)
