@@ -70,3 +70,15 @@ def test_the_gate_catches_a_drop(gold, tmp_path):
                         str(RESULTS / "scores" / "rules.json")], capture_output=True, text=True)
     assert r.returncode == 1
     assert "ner" in r.stdout + r.stderr
+
+
+def test_readme_shows_the_committed_table():
+    """The README's leaderboard is the committed one, cell for cell (no drift)."""
+    from benchmark.leaderboard import _cell
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    board = json.loads((RESULTS / "leaderboard.json").read_text(encoding="utf-8"))
+    for row in board["systems"]:
+        cells = [_cell(row["tasks"][t]) if t in row["tasks"] else "n/a" for t in TASKS]
+        assert f"| {row['system']} | " + " | ".join(cells) + " |" in readme, row["system"]
+    assert board["gold"]["sha256"][:12] in readme
