@@ -154,3 +154,20 @@ def test_source_naming_another_entity_inside_the_speaker_phrase_is_wrong(gold):
     mog = next(q for q in doc.quotes if q.source.text == "فيديريكا موغريني")
     other = next(m for m in doc.mentions if m.entity == mog.speaker and m.span != mog.source)
     assert speaker_right(doc, tokens, mog, other.span)
+
+
+def test_the_head_of_a_nominal_speaker_names_it(gold):
+    """A source inside the speaker's nominal mention names the speaker, unless it is itself a
+    mention of another entity."""
+    from benchmark.model import Span
+    from benchmark.scoring.overlap import TokenIndex
+    from benchmark.scoring.quotes import speaker_right
+
+    doc = gold.documents[0]
+    tokens = TokenIndex(doc.text)
+    q = next(q for q in doc.quotes if q.source.text.startswith("للحكومة"))
+    head = Span(q.source.start, q.source.start + len("للحكومة"), "للحكومة")
+    assert tokens.dice(q.source, head) < 0.5
+    assert speaker_right(doc, tokens, q, head)
+    tripoli = next(m for m in doc.ner_mentions if m.text == "طرابلس" and q.source.start <= m.start < q.source.end)
+    assert not speaker_right(doc, tokens, q, tripoli.span)

@@ -44,6 +44,12 @@ class TokenIndex:
         return 2 * inter / (len(ta) + len(tb))
 
 
+    def inside(self, inner: Span, outer: Span) -> bool:
+        """Whether every word token `inner` touches lies within `outer`'s tokens."""
+        ti, to = self.tokens(inner), self.tokens(outer)
+        return len(ti) > 0 and to.start <= ti.start and ti.stop <= to.stop
+
+
 def exact(a: Span, b: Span) -> float:
     return 1.0 if a.start == b.start and a.end == b.end else 0.0
 

@@ -32,20 +32,28 @@ def speaker_right(doc: Document, tokens: TokenIndex, gold: Quote, source: Span |
                   threshold: float = OVERLAP_THRESHOLD) -> bool:
     """Whether a predicted source span names the gold speaker.
 
-    The source is resolved to the entity whose mention (named or nominal, any cluster) it
-    matches best by token Dice; it names the speaker when that best match reaches `threshold`
-    and belongs to the speaker's cluster (ties count for the speaker). So `مجموعة السبع` does
-    not name "the G7 foreign ministers" (وزراء خارجية مجموعة السبع): it is a mention of the G7.
+    The source is resolved to the mention (named or nominal, any cluster) it matches best: by
+    token Dice, where a source lying wholly inside a mention scores at least `threshold` (the
+    head `للحكومة` of `للحكومة التي تتخذ من طرابلس مقراً لها` names that government). It names the
+    speaker when that best match reaches `threshold` and is a mention of the speaker's cluster
+    (ties count for the speaker). So `مجموعة السبع` does not name "the G7 foreign ministers"
+    (وزراء خارجية مجموعة السبع), and `طرابلس` does not name the Tripoli-based government: each is
+    an exact mention of another entity.
     """
     if source is None:
         return False
+
+    def match(span: Span) -> float:
+        d = tokens.dice(span, source)
+        return max(d, threshold) if tokens.inside(source, span) else d
+
     best, best_is_speaker = 0.0, False
     for m in doc.mentions:
-        d = tokens.dice(m.span, source)
+        d = match(m.span)
         mine = m.entity == gold.speaker
         if d > best or (d == best and mine):
             best, best_is_speaker = d, mine
-    d = tokens.dice(gold.source, source)
+    d = match(gold.source)
     if d >= best:
         best, best_is_speaker = d, True
     return best >= threshold and best_is_speaker
