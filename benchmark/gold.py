@@ -17,7 +17,24 @@ from .errors import KhabarError
 from .model import Document, Entity, Gold, Mention, Number, Quote, Span
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GOLD = REPO_ROOT / "data" / "gold.json"
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
+"""True in a source checkout (or an editable install); False when installed from a wheel."""
+
+
+def _data_dir() -> Path:
+    """`data/` of the checkout, or the copy a wheel installs as the `khabar_data` package."""
+    if (REPO_ROOT / "data" / "gold.json").is_file():
+        return REPO_ROOT / "data"
+    from importlib.util import find_spec
+
+    spec = find_spec("khabar_data")
+    if spec is None or not spec.submodule_search_locations:
+        return REPO_ROOT / "data"  # neither: load_gold will say the file is missing
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+DATA_DIR = _data_dir()
+DEFAULT_GOLD = DATA_DIR / "gold.json"
 FORMAT = "khabar-gold/1"
 RECORD_LISTS = ("entities", "mentions", "quotes", "numbers")
 

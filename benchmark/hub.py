@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from .errors import KhabarError
-from .gold import REPO_ROOT, content_hash, from_dict, load_gold, to_dict
+from .gold import DATA_DIR, content_hash, from_dict, load_gold, to_dict
 from .model import Gold
 from .schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES, types_of
 
@@ -24,7 +24,7 @@ SPLIT = "test"
 DEFAULT_CONFIG = "ner"
 LICENSE = "cc-by-4.0"
 PRETTY_NAME = "khabar: Arabic news NER, quote attribution and number extraction"
-AGREEMENT_FILE = REPO_ROOT / "data" / "agreement.json"
+AGREEMENT_FILE = DATA_DIR / "agreement.json"
 
 
 def tag_names(scheme: str = "fine") -> list[str]:

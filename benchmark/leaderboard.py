@@ -11,11 +11,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gold import REPO_ROOT
+from .gold import IN_CHECKOUT, REPO_ROOT
 from .model import Gold
 
 TASKS = ("ner", "quotes", "numbers")
-RESULTS_DIR = REPO_ROOT / "results"
+RESULTS_DIR = REPO_ROOT / "results" if IN_CHECKOUT else Path("results")
+"""The checkout's committed `results/`; from a wheel install, `results/` in the working directory."""
 HEADLINE = {
     "ner": "strict span+type micro F1",
     "quotes": "end-to-end attribution F1 (content + speaker)",

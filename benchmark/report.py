@@ -706,7 +706,8 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     file unless `overwrite`). Names default to the files' stems; `leaderboard` defaults to
     `results/leaderboard.json` when that file exists. With `lenient`, bad records are skipped
     and one line per file saying how many is appended to `notes` (and shown in the page)."""
-    from .gold import REPO_ROOT, load_gold, read_json
+    from .gold import load_gold, read_json
+    from .leaderboard import RESULTS_DIR
     from .predictions import read_predictions
 
     out = Path(out)
@@ -733,7 +734,7 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
             notes.append(f"{p}: skipped {got.skipped} bad record(s) (--lenient)")
         preds[name] = list(got)
     board = None
-    lb = Path(leaderboard) if leaderboard is not None else REPO_ROOT / "results" / "leaderboard.json"
+    lb = Path(leaderboard) if leaderboard is not None else RESULTS_DIR / "leaderboard.json"
     if lb.exists():
         board = read_json(lb)
         their = str((board.get("gold") or {}).get("sha256", ""))
