@@ -70,6 +70,16 @@ def check_free(out: Path, names: list[str], overwrite: bool) -> None:
             raise KhabarError("file exists; refusing to overwrite it (use --force)", file=str(out / n))
 
 
+def fresh_id(base: str, used: set[str]) -> str:
+    """`base`, or `base_2`, `base_3` ... : the first id not in `used` (which it joins)."""
+    rid, k = base, 1
+    while rid in used:
+        k += 1
+        rid = f"{base}_{k}"
+    used.add(rid)
+    return rid
+
+
 def read_text(path: Path) -> str:
     """A UTF-8 file's text exactly (no newline translation), or a one-line `KhabarError`."""
     return files.read_text(path, newline="")

@@ -32,7 +32,7 @@ from ..errors import KhabarError
 from ..gold import read_json
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from . import FORMAT, IMPORTED_VERSION, Origins, check_free, read_text, safe_doc_id, validated, write_text
+from . import FORMAT, IMPORTED_VERSION, Origins, check_free, fresh_id, read_text, safe_doc_id, validated, write_text
 
 MANIFEST = "khabar.json"
 MANIFEST_FORMAT = "khabar-brat/1"
@@ -362,10 +362,10 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
             continue
         only(tid, ("Form", "Nominal"), "mention")
         notes, note_ln = ann.notes.get(tid, ({}, ln))
-        mid = notes.get("id") or _fresh(tid, used)
+        mid = notes.get("id") or fresh_id(tid, used)
         eid = entity_of.get(tid)
         if eid is None:  # an unlinked mention is a cluster of its own, named by its text
-            eid = _fresh(f"E_{tid}", used | set(clusters))
+            eid = fresh_id(f"E_{tid}", used | set(clusters))
             clusters[eid] = {"id": eid, "type": None, "name_en": span.text, "name_ar": None}
         rec = clusters[eid]
         for key in ("type", "name_ar"):
@@ -402,7 +402,7 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
             value = None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ann.err(f"value {raw_value!r} is not a number", vln, f"{tid}.Value")
-        nid = ann.notes.get(tid, ({}, None))[0].get("id") or _fresh(tid, used)
+        nid = ann.notes.get(tid, ({}, None))[0].get("id") or fresh_id(tid, used)
         numbers.append({"id": nid, **span.to_dict(), "value": value,
                         "kind": enum(tid, "Kind", NUMBER_KINDS, None, ln),
                         "unit": attr(tid, "Unit")[0],
@@ -431,7 +431,7 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
         if src not in mention_of:
             raise ann.err(f"Source argument {src} must be an entity mention", ln, f"{eid_}.Source")
         source = mention_of[src]
-        qid = ann.notes.get(eid_, ({}, None))[0].get("id") or _fresh(eid_, used)
+        qid = ann.notes.get(eid_, ({}, None))[0].get("id") or fresh_id(eid_, used)
         quotes.append({"id": qid, "cue": cue.to_dict(), "content": content.to_dict(),
                        "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
                        "addressee": addressee.to_dict() if addressee else None,
@@ -447,15 +447,6 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
     entities = [{k: e[k] for k in ("id", "type", "name_en", "name_ar")} for e in clusters.values()]
     return {"id": doc_id, "text": text, "entities": entities, "mentions": mentions, "quotes": quotes,
             "numbers": numbers}
-
-
-def _fresh(base: str, used: set[str]) -> str:
-    rid, k = base, 1
-    while rid in used:
-        k += 1
-        rid = f"{base}_{k}"
-    used.add(rid)
-    return rid
 
 
 def import_brat(path: str | Path) -> Gold:

@@ -26,7 +26,7 @@ from xml.sax.saxutils import quoteattr
 from ..errors import KhabarError
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from . import FORMAT, IMPORTED_VERSION, Origins, check_free, read_text, validated, write_text
+from . import FORMAT, IMPORTED_VERSION, Origins, check_free, fresh_id, read_text, validated, write_text
 
 TASKS_FILE = "tasks.json"
 CONFIG_FILE = "label_config.xml"
@@ -95,26 +95,17 @@ def document_result(doc: Document) -> list[dict]:
     used = {m.id for m in doc.mentions} | {n.id for n in doc.numbers} | {q.id for q in doc.quotes}
     for q in doc.quotes:
         source = next(m for m in doc.mentions if m.entity == q.speaker and m.span.key == q.source.key)
-        content_id = _fresh(f"{q.id}:content", used)
+        content_id = fresh_id(f"{q.id}:content", used)
         out.append(_region(q.id, "quote", CUE, q.cue))
         out.append(_choice(q.id, "quote_type", q.type, q.cue))
         out.append(_region(content_id, "quote", CONTENT, q.content))
         out.append(_relation(q.id, content_id, "content"))
         out.append(_relation(q.id, source.id, "source"))
         if q.addressee is not None:
-            addressee_id = _fresh(f"{q.id}:addressee", used)
+            addressee_id = fresh_id(f"{q.id}:addressee", used)
             out.append(_region(addressee_id, "quote", ADDRESSEE, q.addressee))
             out.append(_relation(q.id, addressee_id, "addressee"))
     return out
-
-
-def _fresh(base: str, used: set[str]) -> str:
-    rid, k = base, 1
-    while rid in used:
-        k += 1
-        rid = f"{base}_{k}"
-    used.add(rid)
-    return rid
 
 
 def tasks(gold: Gold, as_predictions: bool = False, model_version: str = "gold") -> list[dict]:
@@ -305,7 +296,7 @@ def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, in
         if control == "entity_type":
             eid = attr(rid, "entity")
             if eid is None:
-                eid = _fresh(f"E_{rid}", used | set(clusters))
+                eid = fresh_id(f"E_{rid}", used | set(clusters))
             if eid not in clusters:  # a new cluster, named by its first mention
                 clusters[eid] = {"id": eid, "type": label, "name_en": span.text, "name_ar": span.text}
             mentions.append({"id": rid, **span.to_dict(), "type": label, "entity": eid,
