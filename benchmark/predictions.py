@@ -11,7 +11,6 @@ The format is published as `benchmark/predictions.schema.json`.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from .errors import KhabarError
 from .model import Document, Gold, PredEntity, PredNumber, PredQuote, Prediction, Span
 from .schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
+from .validate import is_int, is_number
 
 SCHEMA_PATH = Path(__file__).with_name("predictions.schema.json")
 
@@ -53,10 +53,6 @@ class _Bad(Exception):
         self.message = message
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _span(obj, text: str, where: str) -> Span:
     if not isinstance(obj, dict):
         raise _Bad(where, "expected a span object {start, end, text}")
@@ -65,9 +61,9 @@ def _span(obj, text: str, where: str) -> Span:
             raise _Bad(f"{where}.{k}" if where else k, "missing field")
     st, en, tx = obj["start"], obj["end"], obj["text"]
     pre = f"{where}." if where else ""
-    if not _is_int(st):
+    if not is_int(st):
         raise _Bad(pre + "start", f"expected an integer offset, got {st!r}")
-    if not _is_int(en):
+    if not is_int(en):
         raise _Bad(pre + "end", f"expected an integer offset, got {en!r}")
     if not isinstance(tx, str):
         raise _Bad(pre + "text", f"expected a string, got {tx!r}")
@@ -130,7 +126,7 @@ def _number(item, text: str, where: str) -> PredNumber:
     if "value" not in item:
         raise _Bad(f"{where}.value", "missing field (use null for no value)")
     value = item["value"]
-    if value is not None and not ((_is_int(value) or isinstance(value, float)) and math.isfinite(value)):
+    if value is not None and not is_number(value):
         raise _Bad(f"{where}.value", f"expected a finite number or null, got {value!r}")
     kind = item.get("kind")
     if kind is not None and kind not in NUMBER_KINDS:

@@ -45,12 +45,14 @@ class _Lines:
         return None
 
 
-def _is_int(v) -> bool:
+def is_int(v) -> bool:
+    """A JSON integer (not a boolean)."""
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_number(v) -> bool:
-    return (_is_int(v) or isinstance(v, float)) and math.isfinite(v)
+def is_number(v) -> bool:
+    """A finite JSON number (not a boolean)."""
+    return (is_int(v) or isinstance(v, float)) and math.isfinite(v)
 
 
 def validate_raw(raw: dict, file: str = "<gold>", source: str = "") -> list[Violation]:
@@ -115,8 +117,8 @@ def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
             bad(line, loc, "missing or not a span object {start, end, text}")
             return False
         st, en, tx = s.get("start"), s.get("end"), s.get("text")
-        if not _is_int(st) or not _is_int(en):
-            bad(line, f"{loc}.start" if not _is_int(st) else f"{loc}.end", "not an integer offset")
+        if not is_int(st) or not is_int(en):
+            bad(line, f"{loc}.start" if not is_int(st) else f"{loc}.end", "not an integer offset")
             return False
         if not (0 <= st < en <= len(text)):
             what = "start >= end" if st >= en else f"out of range [0, {len(text)}]"
@@ -201,7 +203,7 @@ def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
             continue
         check_id(n, line, loc)
         check_span(n, line, loc)
-        if not _is_number(n.get("value")):
+        if not is_number(n.get("value")):
             bad(line, f"{loc}.value", f"{n.get('value')!r} is not a finite JSON number")
         check_enum(n, "kind", NUMBER_KINDS, line, loc)
         check_enum(n, "qualifier", QUALIFIERS, line, loc)
