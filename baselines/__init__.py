@@ -1,4 +1,4 @@
-"""khabar's baseline systems behind one interface (`baselines.base.System`) and a registry.
+"""khabar's baseline systems behind one interface (`khabar.baselines.base.System`) and a registry.
 
 `get_system(name)` builds a system; `available_systems()` tells which can run here and why
 the others cannot (a missing optional dependency, an unconfigured endpoint).

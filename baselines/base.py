@@ -11,8 +11,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from benchmark.errors import KhabarError
-from benchmark.model import Document, Prediction
+from khabar.errors import KhabarError
+from khabar.model import Document, Prediction
 
 TASKS = ("ner", "quotes", "numbers")
 

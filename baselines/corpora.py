@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from benchmark.errors import KhabarError
-from benchmark.files import read_text
-from benchmark.schema import FINE_TO_COARSE, FINE_TYPES, NUMBER_KINDS, SCHEMES
+from khabar.errors import KhabarError
+from khabar.files import read_text
+from khabar.schema import FINE_TO_COARSE, FINE_TYPES, NUMBER_KINDS, SCHEMES
 
 SEGMENT_MARK = "$#$"
 """Wojood's segment separator token (its line is `$#$ O`)."""

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from benchmark.normalize import normalize
+from khabar.normalize import normalize
 
 CLDR_SKIP = {"001", "ZZ", "EZ", "QO", "XA", "XB"}
 """CLDR codes that are not names: the world (العالم is a common noun), unknown region,

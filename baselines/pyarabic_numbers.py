@@ -14,8 +14,8 @@ percent.
 
 from __future__ import annotations
 
-from benchmark.model import Document, PredNumber, Prediction, Span
-from benchmark.tokens import tokenize
+from khabar.model import Document, PredNumber, Prediction, Span
+from khabar.tokens import tokenize
 
 
 def _word_offsets(text: str, words: list[str]) -> list[tuple[int, int] | None]:

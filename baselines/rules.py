@@ -3,12 +3,12 @@
 Each task has its own module (`rules_ner`, `rules_quotes`, `rules_numbers`); quotes use the
 NER output to find their sources. Nothing in it is derived from khabar's gold: the lists come
 from CLDR (through Babel) or general Arabic vocabulary, with provenance in
-`baselines.gazetteers` and in each module.
+`khabar.baselines.gazetteers` and in each module.
 """
 
 from __future__ import annotations
 
-from benchmark.model import Document, PredEntity, PredQuote, Prediction
+from khabar.model import Document, PredEntity, PredQuote, Prediction
 
 from .base import TASKS
 from .rules_ner import find_entities

@@ -8,17 +8,17 @@ Candidates, longest first, never overlapping (khabar annotates the outermost nam
   الاتحاد الأوروبي) and nisba adjectives derived from them, with attached clitics;
 - a person's name after a title (السيد، الجنرال ...; the title stays outside the span), and
   every later occurrence of a name found that way in the same document.
-All lists and their provenance are in `baselines.gazetteers`.
+All lists and their provenance are in `khabar.baselines.gazetteers`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmark.model import Span
-from benchmark.normalize import normalize
-from benchmark.numerals import find_numbers
-from benchmark.tokens import Token, is_punct, tokenize
+from khabar.model import Span
+from khabar.normalize import normalize
+from khabar.numerals import find_numbers
+from khabar.tokens import Token, is_punct, tokenize
 
 from . import gazetteers as gz
 

@@ -1,4 +1,4 @@
-"""Rule-based number extraction: khabar's own Arabic numeral parser (`benchmark.numerals`).
+"""Rule-based number extraction: khabar's own Arabic numeral parser (`khabar.numerals`).
 
 Spans, values and kinds come from the parser; the unit is the counted noun next to the numeral
 when it is in the parser's small list of general news nouns (شخص→person, يوم→day ...).
@@ -6,8 +6,8 @@ when it is in the parser's small list of general news nouns (شخص→person, ي
 
 from __future__ import annotations
 
-from benchmark.model import PredNumber
-from benchmark.numerals import find_numbers
+from khabar.model import PredNumber
+from khabar.numerals import find_numbers
 
 
 def predict_numbers(text: str) -> list[PredNumber]:

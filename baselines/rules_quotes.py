@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmark.model import Span
-from benchmark.normalize import normalize
-from benchmark.tokens import Token, is_punct, tokenize
+from khabar.model import Span
+from khabar.normalize import normalize
+from khabar.tokens import Token, is_punct, tokenize
 
 from . import gazetteers as gz
 from .rules_ner import NerMention

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmark.model import Document, PredEntity, PredNumber, PredQuote, Prediction
+from khabar.model import Document, PredEntity, PredNumber, PredQuote, Prediction
 
 from .base import TASKS
 

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmark.errors import KhabarError
-from benchmark.iob import spans_to_tags
-from benchmark.model import Document, PredEntity, PredNumber, Prediction, Span
-from benchmark.normalize import normalize
-from benchmark.tokens import PUNCTUATION, Token, sentences
+from khabar.errors import KhabarError
+from khabar.iob import spans_to_tags
+from khabar.model import Document, PredEntity, PredNumber, Prediction, Span
+from khabar.normalize import normalize
+from khabar.tokens import PUNCTUATION, Token, sentences
 
 from .corpora import WOJOOD, LabelMap, is_nisba, iob_spans, load_label_map, project_corpus, read_conll, strip_clitics
 
@@ -185,10 +185,10 @@ class TokenTagger:
 
 def number_value(text: str, context: dict | None = None, key: tuple[int, int] | None = None
                  ) -> tuple[float | None, str | None]:
-    """(value, kind) of a predicted numeral from khabar's parser (`benchmark.numerals`): the
+    """(value, kind) of a predicted numeral from khabar's parser (`khabar.numerals`): the
     parser's reading of the same span in its sentence when it finds one (`context`, from
     `parser_context`), else its reading of the span alone; (None, None) when it cannot read it."""
-    from benchmark.numerals import parse, parse_number
+    from khabar.numerals import parse, parse_number
 
     if context is not None and key in context:
         m = context[key]
@@ -202,7 +202,7 @@ def number_value(text: str, context: dict | None = None, key: tuple[int, int] | 
 
 def parser_context(text: str) -> dict[tuple[int, int], object]:
     """khabar's parser's number mentions in `text`, by (start, end)."""
-    from benchmark.numerals import find_numbers
+    from khabar.numerals import find_numbers
 
     return {(m.start, m.end): m for m in find_numbers(text)}
 

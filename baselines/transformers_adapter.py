@@ -1,7 +1,7 @@
 """Run any Hugging Face token-classification model as a khabar NER system.
 
 The model is a local path or a hub id (`model=` or `$KHABAR_HF_MODEL`); its labels reach
-khabar's fine or coarse scheme through a declared label map (`baselines.corpora`). Each
+khabar's fine or coarse scheme through a declared label map (`khabar.baselines.corpora`). Each
 paragraph is cut into khabar tokens, sent through the model's fast tokenizer (in chunks that fit
 the model, cut at khabar token boundaries), and each sub-word prediction is placed back on the
 khabar token its character offsets fall in: a word takes the label of its first sub-word. Entity
@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 
-from benchmark.errors import KhabarError
-from benchmark.model import Document, PredEntity, Prediction, Span
-from benchmark.schema import FINE_TO_COARSE, SCHEMES
-from benchmark.tokens import Token, sentences
+from khabar.errors import KhabarError
+from khabar.model import Document, PredEntity, Prediction, Span
+from khabar.schema import FINE_TO_COARSE, SCHEMES
+from khabar.tokens import Token, sentences
 
 from .corpora import ANERCORP, GENERIC, LabelMap, iob_spans, load_label_map
 

@@ -16,7 +16,7 @@ from .model import Document, Entity, Gold, Mention, Number, Prediction, Quote, S
 
 def load(name: str = "ner", split: str | None = None):
     """The gold as a `datasets.DatasetDict` (or one split's `Dataset`) for config `name`:
-    'ner', 'quotes', 'numbers' or 'documents'. See `benchmark.hub.load`."""
+    'ner', 'quotes', 'numbers' or 'documents'. See `khabar.hub.load`."""
     from .hub import load as _load
 
     return _load(name, split=split)

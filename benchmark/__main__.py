@@ -1,4 +1,4 @@
-"""`python -m benchmark` is `khabar`."""
+"""`python -m khabar` is `khabar`."""
 
 from .cli import main
 

@@ -3,7 +3,7 @@
 Per task: strict span F1 (one pass taken as reference; F1 is symmetric), and Cohen's kappa
 where a categorical decision is made on shared units: token-level IOB2 tags for NER, form
 and co-reference on matched mentions, quote type on matched cues, number kind on matched spans.
-`python -m benchmark.agreement A.json B.json` prints the table and can write it as JSON.
+`python -m khabar.agreement A.json B.json` prints the table and can write it as JSON.
 """
 
 from __future__ import annotations

@@ -169,7 +169,7 @@ def run(
 @app.command()
 def systems() -> None:
     """List the systems, and why any of them cannot run here."""
-    from baselines import registry
+    from khabar.baselines import registry
 
     for name, entry in sorted(registry().items()):
         why = entry.missing()

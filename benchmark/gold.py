@@ -22,15 +22,11 @@ IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
 
 
 def _data_dir() -> Path:
-    """`data/` of the checkout, or the copy a wheel installs as the `khabar_data` package."""
-    if (REPO_ROOT / "data" / "gold.json").is_file():
-        return REPO_ROOT / "data"
-    from importlib.util import find_spec
-
-    spec = find_spec("khabar_data")
-    if spec is None or not spec.submodule_search_locations:
-        return REPO_ROOT / "data"  # neither: load_gold will say the file is missing
-    return Path(list(spec.submodule_search_locations)[0])
+    """`data/` of the checkout, or its copy `khabar/data/` (package data) in an installed wheel."""
+    here = Path(__file__).resolve().parent
+    if (here / "data" / "gold.json").is_file():
+        return here / "data"
+    return REPO_ROOT / "data"
 
 
 DATA_DIR = _data_dir()

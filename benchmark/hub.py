@@ -448,8 +448,8 @@ number extraction (span, value, kind, unit). It is a test set only: there is no 
 | gold sha256 (canonical JSON) | `{gold.sha256}` |
 | exported by | khabar {__version__} |
 
-The hash is `benchmark.gold.content_hash` of the gold JSON; `gold_from_documents` in
-`benchmark.hub` rebuilds the gold from the `documents` config and reproduces it.
+The hash is `khabar.gold.content_hash` of the gold JSON; `gold_from_documents` in
+`khabar.hub` rebuilds the gold from the `documents` config and reproduces it.
 
 ## What the data is
 

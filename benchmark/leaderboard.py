@@ -114,7 +114,7 @@ def leaderboard(
     """Run `systems` (default: all that can run here) on `gold`, score every task, and write
     `leaderboard.{json,csv,md}`, per-system predictions and full scores, and the charts
     (`f1.png`, `corrupted.png`, `confusion.png`) to `out_dir` (None: write nothing)."""
-    from baselines import available_systems, get_system, registry
+    from khabar.baselines import available_systems, get_system, registry
 
     from .gold import load_gold
     from .predictions import write_predictions

@@ -13,9 +13,9 @@ fractions (نصف، ثلثان، ثلاثة أرباع، واحد ونصف), doz
 ١،٢٣٤ / 1 234 567), decimal separators (3.5 / ٣٫٥ / 4,8), slash fractions (3/4, 2 1/4) and
 percent (30%، ٣٠٪، عشرين في المئة، ١٠ بالمائة; the percent words are inside the span).
 
-`python -m benchmark.numerals --recognizers PATH` runs the parser over the Recognizers-Text
+`python -m khabar.numerals --recognizers PATH` runs the parser over the Recognizers-Text
 Arabic number specs (an outside test suite) and prints the pass rate per file;
-`python -m benchmark.numerals "TEXT"` prints the mentions found in a text.
+`python -m khabar.numerals "TEXT"` prints the mentions found in a text.
 """
 
 from __future__ import annotations
@@ -1320,7 +1320,7 @@ def judge_recognizers(folder: str | Path) -> RecognizersReport:
 def _main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m benchmark.numerals", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m khabar.numerals", description=__doc__.split("\n\n")[0])
     ap.add_argument("text", nargs="?", help="print the number mentions found in this text")
     ap.add_argument("--recognizers", metavar="PATH", help="folder with the Recognizers-Text Arabic specs")
     ap.add_argument("--failures", action="store_true", help="also list the judged cases that fail")

@@ -1,7 +1,7 @@
 """Label-preserving perturbations of the gold: what real Arabic text does to extractors.
 
 Each perturbation is named, seeded and documented: what it models, which tasks it may affect
-and how. It plans character edits (`benchmark.edits`), so the variant's gold is carried through
+and how. It plans character edits (`khabar.edits`), so the variant's gold is carried through
 by offsets, never re-found by searching strings. Every variant is then checked: spans stay on
 token boundaries, ids, types, entities, speakers and number values are unchanged (a number
 whose text changed must still read as its gold value), only declared fields change, and the
@@ -68,7 +68,7 @@ class Perturbation:
     def unavailable(self) -> str | None:
         """Why this perturbation cannot run (and check itself) here, or None."""
         if self.needs_parser and not parser_available():
-            return "needs benchmark.numerals (the number parser) to read and check number words"
+            return "needs khabar.numerals (the number parser) to read and check number words"
         return None
 
     def rng(self, doc: Document, seed: int) -> random.Random:
@@ -86,10 +86,10 @@ class Perturbation:
 
 
 def parser_available() -> bool:
-    """True when khabar's numeral parser (`benchmark.numerals`) can be imported."""
+    """True when khabar's numeral parser (`khabar.numerals`) can be imported."""
     import importlib.util
 
-    return importlib.util.find_spec("benchmark.numerals") is not None
+    return importlib.util.find_spec("khabar.numerals") is not None
 
 
 def read_number(text: str) -> float | None:

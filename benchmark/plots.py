@@ -249,7 +249,7 @@ def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping 
 
     gold = gold if gold is not None else load_gold()
     if predictions_by_system is None:
-        from baselines import available_systems, get_system
+        from khabar.baselines import available_systems, get_system
 
         names, _ = available_systems()
         predictions_by_system = {n: get_system(n).predict(gold.documents) for n in names}

@@ -1,6 +1,6 @@
 """The robustness run: a system on the original gold and on every perturbed variant.
 
-Each variant's gold is exact by construction (`benchmark.perturb`), so the same scorer applies
+Each variant's gold is exact by construction (`khabar.perturb`), so the same scorer applies
 unchanged. Per task and perturbation the report gives the headline F1 on the variant, the drop
 from the original, and the items that flipped: gold items matched on one side only (the same
 gold id on both sides, since gold spans are carried through the edits) and false-positive
@@ -311,13 +311,13 @@ def flips(original, variant, task: str, maps) -> list[Flip]:
 def robustness(system, gold: Gold | None = None, perturbations: Iterable[str] | None = None, seed: int = 0,
                *, n_boot: int = 1000, scheme: str = "fine") -> RobustnessReport:
     """Run `system` (a name or a `System`) on the original gold and on each variant; score
-    every run with `benchmark.scoring.score` and compare headline F1s and items.
+    every run with `khabar.scoring.score` and compare headline F1s and items.
 
     The system sees each variant corpus exactly as it sees the original: a cross-validated
     system retrains on the perturbed paragraphs it does not predict. `seed` picks the
     perturbations' random choices and the bootstrap resamples.
     """
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     from .gold import content_hash, load_gold, to_dict
     from .scoring import score

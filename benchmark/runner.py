@@ -13,7 +13,7 @@ def run_system(name: str, output: str | Path, gold_path: str | Path | None = Non
     """Run system `name` (with its keyword `options`) on the gold documents; write JSON Lines
     predictions to `output` (never over an existing file unless `overwrite`). Returns the
     number of documents predicted."""
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     from .gold import load_gold
     from .predictions import write_predictions

@@ -103,7 +103,7 @@ def child(tool: str, path: str) -> dict:
     c0 = time.process_time()
     out: dict = {}
     if tool == "khabar":
-        from benchmark.scoring.conll import score_conll
+        from khabar.scoring.conll import score_conll
 
         r = score_conll(path, n_boot=0)
         for row in r.rows:
@@ -111,7 +111,7 @@ def child(tool: str, path: str) -> dict:
                                                 row.score.missed, row.score.spurious, row.score.p, row.score.r,
                                                 row.score.f1]
     elif tool == "khabar-boot":
-        from benchmark.scoring.conll import score_conll
+        from khabar.scoring.conll import score_conll
 
         r = score_conll(path, n_boot=1000, seed=0)
         m = r.get("ner", "strict")
@@ -164,9 +164,9 @@ def baseline_mb() -> float:
 def cold_start(repeats: int = 5) -> str:
     """Wall time of the whole `khabar score` command on the shipped gold (oracle predictions),
     a fresh interpreter each time, bootstrap on (1,000 resamples)."""
-    from baselines import get_system
-    from benchmark import load_gold
-    from benchmark.predictions import write_predictions
+    from khabar.baselines import get_system
+    from khabar import load_gold
+    from khabar.predictions import write_predictions
 
     gold = load_gold()
     with tempfile.TemporaryDirectory() as tmp:
@@ -174,7 +174,7 @@ def cold_start(repeats: int = 5) -> str:
         times = []
         for _ in range(repeats):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "score", str(pred)],
+            subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "score", str(pred)],
                            check=True, capture_output=True)
             times.append(time.perf_counter() - t)
     return (f"khabar score on the shipped gold, cold start: median {sorted(times)[len(times) // 2]:.2f} s, "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.gold import DEFAULT_GOLD, load_gold
+from khabar.gold import DEFAULT_GOLD, load_gold
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -1,7 +1,7 @@
 import json
 
-from benchmark.agreement import agreement
-from benchmark.gold import load_gold
+from khabar.agreement import agreement
+from khabar.gold import load_gold
 from tests.conftest import REPO
 
 

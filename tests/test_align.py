@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.align import LEVELS, Aligner, Unaligned, align, unaligned_count
-from benchmark.gold import DEFAULT_GOLD, load_gold
-from benchmark.model import Prediction
-from benchmark.normalize import DIACRITICS, fold_with_offsets, normalize, normalize_loose, to_arabic_indic_digits
-from benchmark.tokens import boundaries, tokenize
+from khabar.align import LEVELS, Aligner, Unaligned, align, unaligned_count
+from khabar.gold import DEFAULT_GOLD, load_gold
+from khabar.model import Prediction
+from khabar.normalize import DIACRITICS, fold_with_offsets, normalize, normalize_loose, to_arabic_indic_digits
+from khabar.tokens import boundaries, tokenize
 
 DOC = load_gold(DEFAULT_GOLD).documents[0]
 TEXT = DOC.text

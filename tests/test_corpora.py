@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baselines.corpora import (
+from khabar.baselines.corpora import (
     ANERCORP,
     CAMELBERT,
     LABEL_MAPS,
@@ -22,8 +22,8 @@ from baselines.corpora import (
     read_conll,
     strip_clitics,
 )
-from benchmark.errors import KhabarError
-from benchmark.schema import FINE_TYPES
+from khabar.errors import KhabarError
+from khabar.schema import FINE_TYPES
 
 from tests.conftest import SHARED
 

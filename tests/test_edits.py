@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark import load_gold
-from benchmark.edits import Edit, EditError, OffsetMap, apply_edits, apply_text, gold_spans
-from benchmark.gold import to_dict
-from benchmark.model import Gold, Span
-from benchmark.validate import validate_raw
+from khabar import load_gold
+from khabar.edits import Edit, EditError, OffsetMap, apply_edits, apply_text, gold_spans
+from khabar.gold import to_dict
+from khabar.model import Gold, Span
+from khabar.validate import validate_raw
 
 GOLD = load_gold()
 DOC = GOLD.documents[0]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from baselines.base import available_systems, get_system
-from benchmark.errors import KhabarError
-from benchmark.predictions import write_predictions
+from khabar.baselines.base import available_systems, get_system
+from khabar.errors import KhabarError
+from khabar.predictions import write_predictions
 
 METRIC = Path(__file__).resolve().parent.parent / "metrics" / "khabar"
 N_BOOT = 200
@@ -25,7 +25,7 @@ def metric():
 
 
 def cli_score(path: Path, *args: str) -> dict:
-    r = subprocess.run([sys.executable, "-m", "benchmark", "score", str(path), "--json", *args],
+    r = subprocess.run([sys.executable, "-m", "khabar", "score", str(path), "--json", *args],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
@@ -77,7 +77,7 @@ def test_default_settings_and_options_agree_with_the_cli(metric, system_predicti
 
 
 def test_json_strings_and_hub_documents_as_references(metric, gold, system_predictions):
-    from benchmark.hub import load
+    from khabar.hub import load
 
     path, dicts = system_predictions["sklearn-cv" if "sklearn-cv" in system_predictions else "empty"]
     want = cli_score(path, "--n-boot", str(N_BOOT))

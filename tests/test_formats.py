@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark.errors import KhabarError
-from benchmark.formats import export, import_gold
-from benchmark.formats.brat import esc, export_brat, import_brat
-from benchmark.formats.conll import export_conll, import_conll
-from benchmark.formats.labelstudio import export_labelstudio, import_labelstudio
-from benchmark.gold import content_hash, from_dict, load_gold, to_dict
-from benchmark.schema import SCHEMES, map_type
+from khabar.errors import KhabarError
+from khabar.formats import export, import_gold
+from khabar.formats.brat import esc, export_brat, import_brat
+from khabar.formats.conll import export_conll, import_conll
+from khabar.formats.labelstudio import export_labelstudio, import_labelstudio
+from khabar.gold import content_hash, from_dict, load_gold, to_dict
+from khabar.schema import SCHEMES, map_type
 
 
 def same(a, b) -> None:
@@ -115,11 +115,11 @@ def test_conll_without_comments_or_with_extra_columns(tmp_path):
 
 def test_cli_import_writes_a_valid_gold(gold, tmp_path):
     export(fmt="brat", out=tmp_path / "brat", gold=gold)
-    r = subprocess.run([sys.executable, "-m", "benchmark", "import", "--format", "brat", str(tmp_path / "brat"),
+    r = subprocess.run([sys.executable, "-m", "khabar", "import", "--format", "brat", str(tmp_path / "brat"),
                         "-o", str(tmp_path / "g.json")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     same(load_gold(tmp_path / "g.json"), gold)
-    again = subprocess.run([sys.executable, "-m", "benchmark", "import", "--format", "brat", str(tmp_path / "brat"),
+    again = subprocess.run([sys.executable, "-m", "khabar", "import", "--format", "brat", str(tmp_path / "brat"),
                             "-o", str(tmp_path / "g.json")], capture_output=True, text=True)
     assert again.returncode == 1 and "refusing to overwrite" in again.stderr and "Traceback" not in again.stderr
 
@@ -320,8 +320,8 @@ def test_import_dispatch_rejects_unknown_format(tmp_path):
 
 
 def test_cli_export_variants(tmp_path):
-    """`khabar export --variants DIR` writes benchmark.robustness's variants as valid gold files."""
-    r = subprocess.run([sys.executable, "-m", "benchmark", "export", "--variants", str(tmp_path / "v")],
+    """`khabar export --variants DIR` writes khabar.robustness's variants as valid gold files."""
+    r = subprocess.run([sys.executable, "-m", "khabar", "export", "--variants", str(tmp_path / "v")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     files = sorted(p for p in (tmp_path / "v").glob("*.json") if p.name != "variants.json")

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from benchmark.errors import KhabarError
-from benchmark.gold import content_hash, dumps, from_dict, load_gold, read_json, to_dict, write_gold
+from khabar.errors import KhabarError
+from khabar.gold import content_hash, dumps, from_dict, load_gold, read_json, to_dict, write_gold
 from tests.conftest import REPO, SHARED
 
 

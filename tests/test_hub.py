@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmark import hub
-from benchmark.errors import KhabarError
-from benchmark.gold import from_dict, to_dict, content_hash
-from benchmark.schema import map_type
-from benchmark.tokens import sentences
+from khabar import hub
+from khabar.errors import KhabarError
+from khabar.gold import from_dict, to_dict, content_hash
+from khabar.schema import map_type
+from khabar.tokens import sentences
 
 
 @pytest.fixture(autouse=True)
@@ -290,7 +290,7 @@ def test_push_rejects_bad_input(folder, tmp_path):
 
 
 def khabar(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "khabar", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_cli_export_and_push_dry_run(tmp_path):

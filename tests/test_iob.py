@@ -1,5 +1,5 @@
-from benchmark.iob import iob2
-from benchmark.schema import map_type
+from khabar.iob import iob2
+from khabar.schema import map_type
 
 
 def _decode(tokens, tags):

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from baselines import available_systems
-from benchmark.leaderboard import TASKS, leaderboard
-from benchmark.predictions import write_predictions
+from khabar.baselines import available_systems
+from khabar.leaderboard import TASKS, leaderboard
+from khabar.predictions import write_predictions
 from tests.conftest import REPO
 
 RESULTS = REPO / "results"
@@ -49,24 +49,24 @@ def test_no_baseline_regressed(name, gold, tmp_path):
     ok, skipped = available_systems()
     if name not in ok:
         pytest.skip(f"{name}: {skipped.get(name)}")
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     preds = get_system(name).predict(gold.documents)
     path = write_predictions(preds, tmp_path / f"{name}.jsonl")
-    r = subprocess.run([sys.executable, "-m", "benchmark", "check", str(path), "--baseline",
+    r = subprocess.run([sys.executable, "-m", "khabar", "check", str(path), "--baseline",
                         str(RESULTS / "scores" / f"{name}.json"), "--tolerance", "0.01"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_the_gate_catches_a_drop(gold, tmp_path):
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     preds = get_system("rules").predict(gold.documents)
     for p in preds:
         p.entities = p.entities[::2]
     path = write_predictions(preds, tmp_path / "worse.jsonl")
-    r = subprocess.run([sys.executable, "-m", "benchmark", "check", str(path), "--baseline",
+    r = subprocess.run([sys.executable, "-m", "khabar", "check", str(path), "--baseline",
                         str(RESULTS / "scores" / "rules.json")], capture_output=True, text=True)
     assert r.returncode == 1
     assert "ner" in r.stdout + r.stderr
@@ -74,7 +74,7 @@ def test_the_gate_catches_a_drop(gold, tmp_path):
 
 def test_readme_shows_the_committed_table():
     """The README's leaderboard is the committed one, cell for cell (no drift)."""
-    from benchmark.leaderboard import _cell
+    from khabar.leaderboard import _cell
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     board = json.loads((RESULTS / "leaderboard.json").read_text(encoding="utf-8"))

@@ -15,17 +15,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from baselines.base import registry
-from baselines.llm import prompts
-from baselines.llm.cache import ResponseCache, cache_key
-from baselines.llm.client import ChatClient, endpoint_url, retry_after_seconds
-from baselines.llm.parse import extract_json, normalize_item, parse_value, task_list
-from baselines.llm.system import LLMPrediction, LLMSystem
-from benchmark.align import unaligned_count
-from benchmark.errors import KhabarError
-from benchmark.predictions import dumps, parse_record
-from benchmark.schema import FINE_TYPES, NUMBER_KINDS
-from benchmark.tokens import boundaries
+from khabar.baselines.base import registry
+from khabar.baselines.llm import prompts
+from khabar.baselines.llm.cache import ResponseCache, cache_key
+from khabar.baselines.llm.client import ChatClient, endpoint_url, retry_after_seconds
+from khabar.baselines.llm.parse import extract_json, normalize_item, parse_value, task_list
+from khabar.baselines.llm.system import LLMPrediction, LLMSystem
+from khabar.align import unaligned_count
+from khabar.errors import KhabarError
+from khabar.predictions import dumps, parse_record
+from khabar.schema import FINE_TYPES, NUMBER_KINDS
+from khabar.tokens import boundaries
 
 ENV = ("KHABAR_LLM_MODEL", "KHABAR_LLM_BASE_URL", "KHABAR_LLM_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY")
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.numerals import KINDS, digits_value, find_numbers, parse, parse_number
-from benchmark.tokens import boundaries
+from khabar.numerals import KINDS, digits_value, find_numbers, parse, parse_number
+from khabar.tokens import boundaries
 
 
 @pytest.mark.parametrize("s, value", [
@@ -206,9 +206,9 @@ def test_mentions_are_valid_spans(pieces, seps):
 
 
 def test_cli_prints_mentions_and_rejects_missing_folder(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "benchmark.numerals", "فر ألفان وثمانمائة شخص"],
+    out = subprocess.run([sys.executable, "-m", "khabar.numerals", "فر ألفان وثمانمائة شخص"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "2800" in out.stdout and "person" in out.stdout
-    bad = subprocess.run([sys.executable, "-m", "benchmark.numerals", "--recognizers", str(tmp_path / "nope")],
+    bad = subprocess.run([sys.executable, "-m", "khabar.numerals", "--recognizers", str(tmp_path / "nope")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "no such folder" in bad.stderr and "Traceback" not in bad.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.numerals import judge_recognizers
+from khabar.numerals import judge_recognizers
 
 from tests.conftest import SHARED
 

@@ -1,4 +1,4 @@
-"""A wheel carries everything the library reads at run time: the gold (as `khabar_data`), the
+"""A wheel carries everything the library reads at run time: the gold (as `khabar/data`), the
 predictions schema and the report's assets, so `pip install khabar` works outside a checkout."""
 
 import subprocess
@@ -14,8 +14,8 @@ def test_wheel_ships_the_data(tmp_path):
     assert r.returncode == 0, r.stderr
     (wheel,) = tmp_path.glob("khabar-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("khabar_data/gold.json", "khabar_data/agreement.json", "khabar_data/annotation/pass_a.json",
-                   "benchmark/predictions.schema.json", "benchmark/report_assets/report.css",
-                   "benchmark/report_assets/report.js", "baselines/llm/prompts.py", "benchmark/scoring/ner.py"):
+    for needed in ("khabar/data/gold.json", "khabar/data/agreement.json", "khabar/data/annotation/pass_a.json",
+                   "khabar/predictions.schema.json", "khabar/report_assets/report.css",
+                   "khabar/report_assets/report.js", "khabar/baselines/llm/prompts.py", "khabar/scoring/ner.py"):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "results/")) for n in names)

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmark import load_gold
-from benchmark.edits import Edit, gold_spans
-from benchmark.gold import to_dict
-from benchmark.model import Gold
-from benchmark.normalize import DIACRITICS, TATWEEL, normalize
-from benchmark.perturb import (
+from khabar import load_gold
+from khabar.edits import Edit, gold_spans
+from khabar.gold import to_dict
+from khabar.model import Gold
+from khabar.normalize import DIACRITICS, TATWEEL, normalize
+from khabar.perturb import (
     PERTURBATIONS,
     Perturbation,
     PerturbationError,
@@ -23,11 +23,11 @@ from benchmark.perturb import (
     split_name,
     write_name,
 )
-from benchmark.validate import validate_raw
+from khabar.validate import validate_raw
 
 GOLD = load_gold()
 AVAILABLE = [n for n, p in PERTURBATIONS.items() if p.unavailable() is None]
-needs_parser = pytest.mark.skipif(not parser_available(), reason="benchmark.numerals is not in this tree")
+needs_parser = pytest.mark.skipif(not parser_available(), reason="khabar.numerals is not in this tree")
 
 
 def _docs(name, seed=0):
@@ -185,7 +185,7 @@ def test_number_to_words(n, words):
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 10**9))
 def test_number_words_read_back(n):
-    from benchmark.perturb import read_number
+    from khabar.perturb import read_number
 
     assert read_number(number_to_words(n)) == n
 
@@ -193,7 +193,7 @@ def test_number_words_read_back(n):
 @needs_parser
 @pytest.mark.parametrize("name, digits", [("numbers_to_digits", True), ("numbers_to_words", False)])
 def test_number_perturbations_keep_values(name, digits):
-    from benchmark.perturb import DIGIT_CHARS, read_number
+    from khabar.perturb import DIGIT_CHARS, read_number
 
     changed = 0
     for old, new in _docs(name)[0]:
@@ -273,7 +273,7 @@ def test_variant_failing_the_validator_is_refused():
 
 
 def test_unknown_perturbation_is_a_user_error():
-    from benchmark.errors import KhabarError
+    from khabar.errors import KhabarError
 
     with pytest.raises(KhabarError, match="unknown perturbation"):
         get_perturbation("nope")

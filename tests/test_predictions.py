@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from baselines import get_system
-from benchmark import KhabarError, load_gold
-from benchmark.iob import iob2
-from benchmark.predictions import ENTITY_LABELS, SCHEMA_PATH, read_predictions, write_predictions
-from benchmark.scoring import score
+from khabar.baselines import get_system
+from khabar import KhabarError, load_gold
+from khabar.iob import iob2
+from khabar.predictions import ENTITY_LABELS, SCHEMA_PATH, read_predictions, write_predictions
+from khabar.scoring import score
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def bad_files(gold) -> dict[str, tuple[str, int, str]]:
 
 
 def _run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", *args],
                           capture_output=True, text=True, input=stdin)
 
 

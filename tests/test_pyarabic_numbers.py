@@ -10,9 +10,9 @@ pytest.importorskip("pyarabic")
 
 from pyarabic import number as arnumber  # noqa: E402
 
-from baselines import get_system, registry  # noqa: E402
-from baselines.pyarabic_numbers import PyArabicNumbers, predict_numbers  # noqa: E402
-from benchmark.tokens import boundaries  # noqa: E402
+from khabar.baselines import get_system, registry  # noqa: E402
+from khabar.baselines.pyarabic_numbers import PyArabicNumbers, predict_numbers  # noqa: E402
+from khabar.tokens import boundaries  # noqa: E402
 
 
 def test_registered_as_an_optional_system():

@@ -13,17 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from baselines import get_system
-from benchmark.cli import app
-from benchmark.errors import KhabarError
-from benchmark.model import (
+from khabar.baselines import get_system
+from khabar.cli import app
+from khabar.errors import KhabarError
+from khabar.model import (
     Document, Entity, Gold, Mention, Number, PredEntity, PredNumber, PredQuote, Prediction, Quote, Span,
 )
-from benchmark.predictions import write_predictions
-from benchmark.report import Mark, headline_line, highlight, render_report, write_report
-from benchmark.schema import FINE_TYPES, map_type
-from benchmark.scoring import score
-from benchmark.tokens import is_punct, tokenize
+from khabar.predictions import write_predictions
+from khabar.report import Mark, headline_line, highlight, render_report, write_report
+from khabar.schema import FINE_TYPES, map_type
+from khabar.scoring import score
+from khabar.tokens import is_punct, tokenize
 
 N_BOOT = 50
 
@@ -463,7 +463,7 @@ def test_cli_errors_are_one_line(tmp_path, systems, args, message):
 
     a = tmp_path / "a.jsonl"
     write_predictions(systems["oracle"], a)
-    r = subprocess.run([sys.executable, "-m", "benchmark", "report", str(a), "-o", str(tmp_path / "r.html"), *args],
+    r = subprocess.run([sys.executable, "-m", "khabar", "report", str(a), "-o", str(tmp_path / "r.html"), *args],
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and message in r.stderr and "Traceback" not in r.stderr
@@ -482,7 +482,7 @@ def test_cli_bad_predictions_file(tmp_path):
 
 
 def test_plots(tmp_path, gold, systems, reports):
-    from benchmark import plots
+    from khabar import plots
 
     y_true, y_pred = plots.ner_type_pairs(gold, systems["oracle"])
     assert y_true == y_pred and len(y_true) == gold_total(gold, "ner")

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.report import render_report
-from benchmark.scoring import score
+from khabar.report import render_report
+from khabar.scoring import score
 
 from test_report import N_BOOT, gold_total, noisy_predictions, synthetic
 
@@ -189,7 +189,7 @@ def shots(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def systems(gold):
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     return {"noisy": noisy_predictions(gold), "oracle": get_system("oracle").predict(gold.documents),
             "empty": get_system("empty").predict(gold.documents)}

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baselines.sanity import Oracle
-from benchmark import load_gold
-from benchmark.errors import KhabarError
-from benchmark.gold import to_dict
-from benchmark.model import PredEntity, Prediction, Span
-from benchmark.perturb import PERTURBATIONS
-from benchmark.robustness import CHANGES, MANIFEST, export_variants, robustness, variants
-from benchmark.scoring import score
-from benchmark.tokens import boundaries
-from benchmark.validate import validate_raw
+from khabar.baselines.sanity import Oracle
+from khabar import load_gold
+from khabar.errors import KhabarError
+from khabar.gold import to_dict
+from khabar.model import PredEntity, Prediction, Span
+from khabar.perturb import PERTURBATIONS
+from khabar.robustness import CHANGES, MANIFEST, export_variants, robustness, variants
+from khabar.scoring import score
+from khabar.tokens import boundaries
+from khabar.validate import validate_raw
 
 GOLD = load_gold()
 N_BOOT = 0
@@ -172,7 +172,7 @@ def test_export_variants(tmp_path):
 def test_cli_json_and_errors():
     from typer.testing import CliRunner
 
-    from benchmark.cli import app
+    from khabar.cli import app
 
     res = CliRunner().invoke(app, ["robustness", "oracle", "--json", "-p", "tatweel", "--seed", "2", "--n-boot", "0"])
     assert res.exit_code == 0, res.output
@@ -181,7 +181,7 @@ def test_cli_json_and_errors():
     assert all(c["f1_variant"] == 1.0 for c in data["cells"])
     table = CliRunner().invoke(app, ["robustness", "oracle", "-p", "orthography", "--n-boot", "0"])
     assert table.exit_code == 0 and "orthography" in table.output and "most harmful" in table.output
-    bad = subprocess.run([sys.executable, "-m", "benchmark", "robustness", "oracle", "-p", "nope"],
+    bad = subprocess.run([sys.executable, "-m", "khabar", "robustness", "oracle", "-p", "nope"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "unknown perturbation" in bad.stderr
     assert "Traceback" not in bad.stderr

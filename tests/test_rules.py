@@ -7,16 +7,16 @@ import math
 
 import pytest
 
-from baselines import get_system
-from baselines import gazetteers as gz
-from baselines.base import TASKS
-from baselines.rules import Rules
-from baselines.rules_ner import find_entities
-from baselines.rules_quotes import find_quotes
-from benchmark.model import Document
-from benchmark.predictions import read_predictions, write_predictions
-from benchmark.schema import FINE_TYPES
-from benchmark.tokens import boundaries
+from khabar.baselines import get_system
+from khabar.baselines import gazetteers as gz
+from khabar.baselines.base import TASKS
+from khabar.baselines.rules import Rules
+from khabar.baselines.rules_ner import find_entities
+from khabar.baselines.rules_quotes import find_quotes
+from khabar.model import Document
+from khabar.predictions import read_predictions, write_predictions
+from khabar.schema import FINE_TYPES
+from khabar.tokens import boundaries
 
 
 # --- gazetteers ------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_finds_true_positives_in_every_task(predictions, gold):
 
 
 def test_scorer_agrees_with_a_plain_span_set_count(predictions, gold):
-    scoring = pytest.importorskip("benchmark.scoring")
+    scoring = pytest.importorskip("khabar.scoring")
     report = scoring.score(gold, predictions, n_boot=50)
     ner, _, _ = _true_positives(predictions, gold)
     assert report.headline("ner").tp == ner

@@ -3,11 +3,11 @@
 import subprocess
 import sys
 
-from benchmark.predictions import read_predictions
+from khabar.predictions import read_predictions
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "benchmark", "run", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "khabar", "run", *args], capture_output=True, text=True)
 
 
 def test_run_writes_readable_predictions(gold, tmp_path):

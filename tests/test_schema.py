@@ -1,6 +1,6 @@
 import pytest
 
-from benchmark.schema import COARSE_TYPES, FINE_TYPES, map_type, types_of
+from khabar.schema import COARSE_TYPES, FINE_TYPES, map_type, types_of
 
 
 def test_coarse_scheme_follows_the_spec():

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from baselines import get_system
-from benchmark import KhabarError, load_gold
-from benchmark.predictions import write_predictions
-from benchmark.scoring import score
-from benchmark.scoring.check import assert_no_regression, check
+from khabar.baselines import get_system
+from khabar import KhabarError, load_gold
+from khabar.predictions import write_predictions
+from khabar.scoring import score
+from khabar.scoring.check import assert_no_regression, check
 
 GOLD = load_gold()
 ORACLE = get_system("oracle").predict(GOLD.documents)
@@ -74,7 +74,7 @@ def test_baseline_from_another_gold_is_refused(tmp_path):
 
 
 def _khabar(*args):
-    return subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", *args],
                           capture_output=True, text=True)
 
 

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from baselines import get_system
-from benchmark import load_gold
-from benchmark.predictions import write_predictions
-from benchmark.scoring import score
-from benchmark.scoring.compare import compare
+from khabar.baselines import get_system
+from khabar import load_gold
+from khabar.predictions import write_predictions
+from khabar.scoring import score
+from khabar.scoring.compare import compare
 
 GOLD = load_gold()
 ORACLE = get_system("oracle").predict(GOLD.documents)
@@ -54,7 +54,7 @@ def test_direction_and_determinism():
 def test_cli_compare(tmp_path):
     pa = write_predictions(EMPTY, tmp_path / "a.jsonl")
     pb = write_predictions(ORACLE, tmp_path / "b.jsonl")
-    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "compare", str(pa), str(pb),
+    proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "compare", str(pa), str(pb),
                            "--json", "--n", "200", "--method", "ar"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
@@ -62,6 +62,6 @@ def test_cli_compare(tmp_path):
     heads = [r for r in d["rows"] if r["headline"]]
     assert {r["task"] for r in heads} == {"ner", "quotes", "numbers"}
     assert all(0 < r["p_value"] <= 1 for r in heads)
-    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "compare", str(pa), str(pb),
+    proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "compare", str(pa), str(pb),
                            "--method", "t-test"], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.startswith("error: method: unknown method")

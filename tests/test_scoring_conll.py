@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from benchmark import KhabarError
-from benchmark.scoring.conll import score_conll, score_tags
+from khabar import KhabarError
+from khabar.scoring.conll import score_conll, score_tags
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 
@@ -113,7 +113,7 @@ def test_bad_lines(tmp_path, text, line, field):
     with pytest.raises(KhabarError) as e:
         score_conll(path, n_boot=0)
     assert (e.value.line, e.value.field, e.value.exit_code) == (line, field, 2)
-    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "score", "--conll",
+    proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "score", "--conll",
                            str(path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith(f"error: {path}:{line}: {field}: ")
@@ -121,7 +121,7 @@ def test_bad_lines(tmp_path, text, line, field):
 
 def test_cli_conll_stdin(data):
     text = to_conll(*data)
-    proc = subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", "score", "--conll", "-",
+    proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "score", "--conll", "-",
                            "--json", "--n-boot", "0"], capture_output=True, text=True, input=text)
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)

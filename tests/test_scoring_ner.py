@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from baselines import get_system
-from benchmark import load_gold
-from benchmark.model import PredEntity, Prediction, Span
-from benchmark.schema import map_type
-from benchmark.scoring import score
-from benchmark.scoring import ner
-from benchmark.scoring.conll import decode, score_tags
+from khabar.baselines import get_system
+from khabar import load_gold
+from khabar.model import PredEntity, Prediction, Span
+from khabar.schema import map_type
+from khabar.scoring import score
+from khabar.scoring import ner
+from khabar.scoring.conll import decode, score_tags
 
 LABELS = ("PER", "ORG", "LOC")
 NERVALUATE_MODES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}

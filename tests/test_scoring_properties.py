@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baselines import get_system
-from benchmark import load_gold
-from benchmark.model import Gold, PredEntity, PredNumber, PredQuote, Prediction, Span
-from benchmark.scoring import report_from_tally, score, settings_for
-from benchmark.scoring.conll import score_tags, tally_tags
-from benchmark.scoring.corpus import tally
+from khabar.baselines import get_system
+from khabar import load_gold
+from khabar.model import Gold, PredEntity, PredNumber, PredQuote, Prediction, Span
+from khabar.scoring import report_from_tally, score, settings_for
+from khabar.scoring.conll import score_tags, tally_tags
+from khabar.scoring.corpus import tally
 
 GOLD = load_gold()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark import load_gold
-from benchmark.model import PredNumber, PredQuote, Prediction, Span
-from benchmark.scoring import score
-from benchmark.scoring.overlap import OVERLAP_THRESHOLD, TokenIndex
+from khabar import load_gold
+from khabar.model import PredNumber, PredQuote, Prediction, Span
+from khabar.scoring import score
+from khabar.scoring.overlap import OVERLAP_THRESHOLD, TokenIndex
 
 GOLD = load_gold()
 DOC = GOLD.documents[0]
@@ -129,7 +129,7 @@ def test_numbers_value_kind_and_span():
 
 
 def test_headline_lines():
-    from baselines import get_system
+    from khabar.baselines import get_system
 
     r = score(GOLD, get_system("oracle").predict(GOLD.documents), n_boot=0)
     assert r.headline("ner") == r.get("ner", "strict", "micro")
@@ -141,8 +141,8 @@ def test_headline_lines():
 def test_source_naming_another_entity_inside_the_speaker_phrase_is_wrong(gold):
     """The source resolves to the entity it matches best: مجموعة السبع is the G7, not the G7
     foreign ministers, although it overlaps their nominal mention by token Dice 0.67."""
-    from benchmark.scoring.overlap import TokenIndex
-    from benchmark.scoring.quotes import speaker_right
+    from khabar.scoring.overlap import TokenIndex
+    from khabar.scoring.quotes import speaker_right
 
     doc = gold.documents[0]
     q = next(q for q in doc.quotes if q.source.text == "وزراء خارجية مجموعة السبع")
@@ -159,9 +159,9 @@ def test_source_naming_another_entity_inside_the_speaker_phrase_is_wrong(gold):
 def test_the_head_of_a_nominal_speaker_names_it(gold):
     """A source inside the speaker's nominal mention names the speaker, unless it is itself a
     mention of another entity."""
-    from benchmark.model import Span
-    from benchmark.scoring.overlap import TokenIndex
-    from benchmark.scoring.quotes import speaker_right
+    from khabar.model import Span
+    from khabar.scoring.overlap import TokenIndex
+    from khabar.scoring.quotes import speaker_right
 
     doc = gold.documents[0]
     tokens = TokenIndex(doc.text)

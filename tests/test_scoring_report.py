@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from baselines import get_system
-from benchmark import __version__, load_gold
-from benchmark.predictions import write_predictions
-from benchmark.scoring import Report, score
-from benchmark.scoring.signature import FIELDS, parse
+from khabar.baselines import get_system
+from khabar import __version__, load_gold
+from khabar.predictions import write_predictions
+from khabar.scoring import Report, score
+from khabar.scoring.signature import FIELDS, parse
 
 GOLD = load_gold()
 ORACLE = get_system("oracle").predict(GOLD.documents)
@@ -59,7 +59,7 @@ def test_tasks_follow_the_predictions():
 
 
 def _khabar(*args):
-    return subprocess.run([sys.executable, "-c", "from benchmark.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", *args],
                           capture_output=True, text=True)
 
 

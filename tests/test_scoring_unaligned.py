@@ -1,8 +1,8 @@
 """Items a system returned but could not place in the text count as false positives."""
 
-from baselines import get_system
-from benchmark.predictions import read_predictions, write_predictions
-from benchmark.scoring import score
+from khabar.baselines import get_system
+from khabar.predictions import read_predictions, write_predictions
+from khabar.scoring import score
 
 UNALIGNED = [
     {"task": "ner", "part": "item", "text": "غسان", "reason": "not in text", "item": {"text": "غسان", "type": "PER"},
@@ -41,5 +41,5 @@ def test_bad_unaligned_meta_is_rejected(gold, tmp_path):
     p = tmp_path / "p.jsonl"
     p.write_text(json.dumps({"id": gold.documents[0].id, "entities": [], "meta": {"unaligned": [1]}}) + "\n",
                  encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "benchmark", "score", str(p)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "khabar", "score", str(p)], capture_output=True, text=True)
     assert r.returncode == 2 and "meta.unaligned" in r.stderr and "Traceback" not in r.stderr

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from baselines import get_system, registry
-from baselines import sklearn_ner as sk
-from baselines.corpora import WOJOOD, project_corpus, read_conll
-from benchmark.errors import KhabarError
-from benchmark.schema import FINE_TYPES
-from benchmark.tokens import boundaries, sentences
+from khabar.baselines import get_system, registry
+from khabar.baselines import sklearn_ner as sk
+from khabar.baselines.corpora import WOJOOD, project_corpus, read_conll
+from khabar.errors import KhabarError
+from khabar.schema import FINE_TYPES
+from khabar.tokens import boundaries, sentences
 from tests.conftest import SHARED
 
 WOJOOD_TRAIN = SHARED / "external" / "wojood-sample" / "train.txt"
@@ -101,7 +101,7 @@ def test_cv_tasks(cv_run):
 
 
 def test_number_values_come_from_the_parser_in_context(doc):
-    from benchmark.numerals import find_numbers
+    from khabar.numerals import find_numbers
 
     tokens = [t for t in sentences(doc.text) if t]
     context = sk.parser_context(doc.text)
@@ -143,7 +143,7 @@ def test_registry_entries():
     entries = registry()
     assert entries["sklearn-cv"].missing() is None
     assert isinstance(get_system("sklearn-cv"), sk.SklearnCV)
-    assert entries["sklearn-wojood"].target == "baselines.sklearn_ner:SklearnCorpus"
+    assert entries["sklearn-wojood"].target == "khabar.baselines.sklearn_ner:SklearnCorpus"
 
 
 def test_corpus_variant_without_a_corpus(monkeypatch, tmp_path):

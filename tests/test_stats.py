@@ -1,4 +1,4 @@
-from benchmark.stats import gold_counts
+from khabar.stats import gold_counts
 
 
 def test_counts_add_up(gold):

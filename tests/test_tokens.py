@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from benchmark.tokens import PUNCTUATION, boundaries, sentences, tokenize
+from khabar.tokens import PUNCTUATION, boundaries, sentences, tokenize
 
 
 def test_punctuation_split_and_clitics_kept():

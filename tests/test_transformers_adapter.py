@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baselines import transformers_adapter as ta
-from benchmark.errors import KhabarError
-from benchmark.tokens import boundaries, sentences, tokenize
+from khabar.baselines import transformers_adapter as ta
+from khabar.errors import KhabarError
+from khabar.tokens import boundaries, sentences, tokenize
 
 FINE_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-GPE", "I-GPE", "B-NORP", "I-NORP", "B-MISC", "I-MISC"]
 ANER_LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]

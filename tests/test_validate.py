@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from benchmark.gold import DEFAULT_GOLD, dumps, read_json
-from benchmark.validate import validate_file, validate_raw
+from khabar.gold import DEFAULT_GOLD, dumps, read_json
+from khabar.validate import validate_file, validate_raw
 
 
 def _first(raw, key, pred=lambda r: True):
@@ -125,7 +125,7 @@ def test_cli_reports_one_line_per_problem(breaker, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text(dumps(raw), encoding="utf-8")
     before = path.read_bytes()
-    r = subprocess.run([sys.executable, "-m", "benchmark", "validate", str(path)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "khabar", "validate", str(path)], capture_output=True, text=True)
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("error: ")]
@@ -139,19 +139,19 @@ def test_invalid_json_names_the_line(tmp_path):
     text = DEFAULT_GOLD.read_text(encoding="utf-8").splitlines()
     text[5] = text[5][:-3]  # cut a record line short
     path.write_text("\n".join(text), encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "benchmark", "validate", str(path)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "khabar", "validate", str(path)], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"{path}:" in r.stderr and "invalid JSON" in r.stderr
 
 
 def test_missing_file(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "benchmark", "validate", str(tmp_path / "nope.json")],
+    r = subprocess.run([sys.executable, "-m", "khabar", "validate", str(tmp_path / "nope.json")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "file not found" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_validate_prints_counts():
-    r = subprocess.run([sys.executable, "-m", "benchmark", "validate"], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "khabar", "validate"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     raw = json.loads(DEFAULT_GOLD.read_text(encoding="utf-8"))
     n_named = sum(m["kind"] == "name" for m in raw["documents"][0]["mentions"])

@@ -2,7 +2,7 @@
 
 `system.LLMSystem` is the registered `llm` system; `client` speaks the wire format, `prompts`
 holds the task definitions and few-shot examples, `parse` repairs model output, `cache` keeps
-responses on disk. Alignment of returned strings to offsets is `benchmark.align`.
+responses on disk. Alignment of returned strings to offsets is `khabar.align`.
 """
 
 from __future__ import annotations

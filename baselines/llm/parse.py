@@ -12,9 +12,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from benchmark.normalize import to_western_digits
-from benchmark.predictions import IGNORED_LABELS
-from benchmark.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
+from khabar.normalize import to_western_digits
+from khabar.predictions import IGNORED_LABELS
+from khabar.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)(?:```|\Z)", re.S)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
@@ -126,7 +126,7 @@ def parse_value(value) -> tuple[float | None, str | None]:
 
     Numbers pass through; strings in Western, Arabic-Indic or Persian digits with thousands
     commas (2,800 / ٢٬٨٠٠), a decimal point (3.5 / ٣٫٥), a percent sign or a fraction (1/2) are
-    parsed; number words go to `benchmark.numerals.parse_number`.
+    parsed; number words go to `khabar.numerals.parse_number`.
     A comma that is not a thousands separator (2,5) is ambiguous and rejected.
     """
     if value is None:
@@ -170,7 +170,7 @@ def _fmt(v: float) -> str:
 def _parse_words(text: str) -> float | None:
     """Number words ('ثلاثة آلاف وخمسمائة') through khabar's numeral parser. Digit strings never get
     here: `parse_value` reads them itself so that an ambiguous comma is refused, not guessed."""
-    from benchmark.numerals import parse_number
+    from khabar.numerals import parse_number
 
     try:
         v = parse_number(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from benchmark.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
+from khabar.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
 
 TASKS = ("ner", "quotes", "numbers")
 LANGS = ("en", "ar")
@@ -279,7 +279,7 @@ def messages(text: str, tasks: tuple[str, ...], *, lang: str = "en", few_shot: i
 def _main(argv: list[str] | None = None) -> None:
     import argparse
 
-    from benchmark import load_gold
+    from khabar import load_gold
 
     ap = argparse.ArgumentParser(description="Print the LLM prompt for the seed document.")
     ap.add_argument("--task", choices=[*TASKS, "joint"], default="ner")

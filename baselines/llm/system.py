@@ -2,7 +2,7 @@
 
 For each document (or paragraph, `unit="paragraph"`) and each task (or once for all three,
 `joint=True`) it sends one chat request, parses the JSON answer (`parse.py`), aligns every
-returned string to offsets (`benchmark.align`) and builds predictions. Items that cannot be
+returned string to offsets (`khabar.align`) and builds predictions. Items that cannot be
 aligned or used are kept in `LLMPrediction.unaligned` and in `system.unaligned`, so they count
 as false positives instead of vanishing. Responses are cached on disk (`cache.py`).
 """
@@ -16,9 +16,9 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from benchmark.align import Aligner, Unaligned
-from benchmark.errors import KhabarError
-from benchmark.model import Document, PredEntity, PredNumber, PredQuote, Prediction
+from khabar.align import Aligner, Unaligned
+from khabar.errors import KhabarError
+from khabar.model import Document, PredEntity, PredNumber, PredQuote, Prediction
 
 from . import prompts
 from .cache import ResponseCache, cache_key, document_hash
@@ -48,7 +48,7 @@ def resolve_config(model: str | None = None, base_url: str | None = None, api_ke
 
 @dataclass
 class LLMPrediction(Prediction):
-    """A `Prediction` whose `unaligned` list (dicts as `benchmark.align.Unaligned.to_dict`) is
+    """A `Prediction` whose `unaligned` list (dicts as `khabar.align.Unaligned.to_dict`) is
     always written, even when empty, so a file shows that alignment was checked."""
 
     def to_dict(self) -> dict:

@@ -2,7 +2,7 @@
 
 Each module has `export_*(gold, out)` and `import_*(path) -> Gold`. An import is validated like
 the gold itself: the format's own checks (offsets against the text, known labels) raise a
-`KhabarError` naming the file, line and field, then `benchmark.validate.validate_raw` runs on the
+`KhabarError` naming the file, line and field, then `khabar.validate.validate_raw` runs on the
 rebuilt gold object and its first violation is reported at the line of the record it names.
 """
 

@@ -1,7 +1,7 @@
 """khabar's scorer: P/R/F1 per task in every matching mode, bootstrap intervals, a signature.
 
-    from benchmark import load_gold
-    from benchmark.scoring import score
+    from khabar import load_gold
+    from khabar.scoring import score
     report = score(load_gold(), predictions)
     report.headline("ner").f1, report.signature
 

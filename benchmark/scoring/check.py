@@ -5,7 +5,7 @@
 
 and in a test suite:
 
-    from benchmark.scoring.check import assert_no_regression
+    from khabar.scoring.check import assert_no_regression
     assert_no_regression("preds.jsonl", "SCORES.json", tolerance=0.01)
 
 A baseline is the JSON of `khabar score --json` (every line is gated), or a plain object of

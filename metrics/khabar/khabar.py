@@ -1,4 +1,4 @@
-"""khabar as an `evaluate` metric: a thin wrapper over `benchmark.scoring.score`.
+"""khabar as an `evaluate` metric: a thin wrapper over `khabar.scoring.score`.
 
 It returns exactly what `khabar score --json` prints (`Report.to_dict()`), plus flat
 `<task>_precision/_recall/_f1` keys for each task's headline line. The scorer itself never
@@ -59,9 +59,9 @@ def _as_json(x):
 
 def _reference_gold(references, gold_path):
     """The gold the references name: documents of a gold file, or documents given inline."""
-    from benchmark.errors import KhabarError
-    from benchmark.gold import content_hash, from_dict, load_gold, to_dict
-    from benchmark.hub import gold_from_documents
+    from khabar.errors import KhabarError
+    from khabar.gold import content_hash, from_dict, load_gold, to_dict
+    from khabar.hub import gold_from_documents
 
     inline = [r.lstrip().startswith("{") for r in references]
     if all(inline):
@@ -74,7 +74,7 @@ def _reference_gold(references, gold_path):
         if all("gold_version" in d for d in docs):
             return gold_from_documents(docs)
         raw = {"format": "khabar-gold/1", "version": "inline", "documents": docs}
-        from benchmark.validate import validate_raw
+        from khabar.validate import validate_raw
 
         problems = validate_raw(raw, "<references>")
         if problems:
@@ -134,9 +134,9 @@ class Khabar(evaluate.Metric):
         return super().add(prediction=prediction, reference=reference, **kwargs)
 
     def _compute(self, predictions, references, tasks=None, scheme="fine", n_boot=1000, seed=0, gold=None):
-        from benchmark.errors import KhabarError
-        from benchmark.predictions import read_predictions
-        from benchmark.scoring import score
+        from khabar.errors import KhabarError
+        from khabar.predictions import read_predictions
+        from khabar.scoring import score
 
         gold_obj = _reference_gold(references, gold)
         ref_ids = [json.loads(r)["id"] if r.lstrip().startswith("{") else r for r in references]
