@@ -6,6 +6,7 @@ the others cannot (a missing optional dependency, an unconfigured endpoint).
 
 from __future__ import annotations
 
-from .base import System, available_systems, get_system, registry
+from .base import Entry, System
+from .registry import available_systems, get_system, register, registry
 
-__all__ = ["System", "available_systems", "get_system", "registry"]
+__all__ = ["Entry", "System", "available_systems", "get_system", "register", "registry"]

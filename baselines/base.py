@@ -1,4 +1,4 @@
-"""The system interface and the registry of baseline systems.
+"""The system interface: what a baseline implements, and the registry row that describes one.
 
 A system maps documents to predictions for any subset of the three tasks. It gets the whole
 corpus at once, so a learned system can cross-validate (never predicting a paragraph it was
@@ -11,10 +11,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from khabar.errors import KhabarError
 from khabar.model import Document, Prediction
-
-TASKS = ("ner", "quotes", "numbers")
+from khabar.scoring.tasks import TASKS
 
 
 @runtime_checkable
@@ -61,41 +59,3 @@ class Entry:
 
     def build(self, **options) -> System:
         return self._factory()(**options)
-
-
-_REGISTRY: dict[str, Entry] = {}
-
-
-def register(entry: Entry) -> Entry:
-    _REGISTRY[entry.name] = entry
-    return entry
-
-
-def registry() -> dict[str, Entry]:
-    """All registered systems, by name (the built-in ones are registered on import)."""
-    from . import systems  # noqa: F401  (registers the built-in systems)
-
-    return dict(_REGISTRY)
-
-
-def get_system(name: str, **options) -> System:
-    """Build the system called `name`; a `KhabarError` says why when it cannot run."""
-    entries = registry()
-    if name not in entries:
-        raise KhabarError(f"unknown system {name!r}; known: {', '.join(sorted(entries))}", exit_code=2)
-    why = entries[name].missing(**options)
-    if why:
-        raise KhabarError(f"system {name!r} cannot run here: {why}", exit_code=2)
-    return entries[name].build(**options)
-
-
-def available_systems() -> tuple[list[str], dict[str, str]]:
-    """(names that can run here, {name: reason} for those that cannot)."""
-    ok, skipped = [], {}
-    for name, entry in registry().items():
-        why = entry.missing()
-        if why:
-            skipped[name] = why
-        else:
-            ok.append(name)
-    return ok, skipped

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from khabar.model import Document, PredEntity, PredQuote, Prediction
 
-from .base import TASKS
+from khabar.scoring.tasks import TASKS
 from .rules_ner import find_entities
 from .rules_numbers import predict_numbers
 from .rules_quotes import find_quotes

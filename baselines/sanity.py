@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from khabar.model import Document, PredEntity, PredNumber, PredQuote, Prediction
 
-from .base import TASKS
+from khabar.scoring.tasks import TASKS
 
 
 class Oracle:

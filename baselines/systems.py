@@ -1,14 +1,16 @@
-"""Registers the built-in systems. One line per system; each lives in its own module."""
+"""The built-in systems: one line per system; each lives in its own module."""
 
 from __future__ import annotations
 
-from .base import Entry, register
+from .base import Entry
 
-register(Entry("oracle", "khabar.baselines.sanity:Oracle", description="Reads the gold: must score 1.0 everywhere."))
-register(Entry("empty", "khabar.baselines.sanity:Empty", description="Predicts nothing: must score recall 0."))
-register(Entry("rules", "khabar.baselines.rules:Rules", description="CLDR gazetteers and name patterns (NER), Arabic speech-cue lexicon and clause heuristics (quotes), khabar's numeral parser (numbers); nothing learned."))
-register(Entry("pyarabic", "khabar.baselines.pyarabic_numbers:PyArabicNumbers", requires=("pyarabic",), description="PyArabic's own number-phrase extraction as the library ships it (numbers only; GPL, optional extra)."))
-register(Entry("llm", "khabar.baselines.llm.system:LLMSystem", description="Any OpenAI-compatible chat model (KHABAR_LLM_BASE_URL, KHABAR_LLM_MODEL), prompted per task; strings aligned to offsets."))
-register(Entry("sklearn-cv", "khabar.baselines.sklearn_ner:SklearnCV", requires=("sklearn",), description="Logistic-regression token tagger (NER, number spans) trained on the gold by leave-one-paragraph-out cross-validation."))
-register(Entry("sklearn-wojood", "khabar.baselines.sklearn_ner:SklearnCorpus", requires=("sklearn",), description="The same tagger trained on an outside CoNLL corpus (Wojood's public sample by default, train=PATH) through a declared label map; never saw the seed."))
-register(Entry("transformers", "khabar.baselines.transformers_adapter:TransformersNER", requires=("transformers", "torch"), description="Any Hugging Face token-classification model (model=PATH_OR_HUB_ID or $KHABAR_HF_MODEL), sub-words aligned to khabar tokens."))
+BUILTIN: tuple[Entry, ...] = (
+    Entry("oracle", "khabar.baselines.sanity:Oracle", description="Reads the gold: must score 1.0 everywhere."),
+    Entry("empty", "khabar.baselines.sanity:Empty", description="Predicts nothing: must score recall 0."),
+    Entry("rules", "khabar.baselines.rules:Rules", description="CLDR gazetteers and name patterns (NER), Arabic speech-cue lexicon and clause heuristics (quotes), khabar's numeral parser (numbers); nothing learned."),
+    Entry("pyarabic", "khabar.baselines.pyarabic_numbers:PyArabicNumbers", requires=("pyarabic",), description="PyArabic's own number-phrase extraction as the library ships it (numbers only; GPL, optional extra)."),
+    Entry("llm", "khabar.baselines.llm.system:LLMSystem", description="Any OpenAI-compatible chat model (KHABAR_LLM_BASE_URL, KHABAR_LLM_MODEL), prompted per task; strings aligned to offsets."),
+    Entry("sklearn-cv", "khabar.baselines.sklearn_ner:SklearnCV", requires=("sklearn",), description="Logistic-regression token tagger (NER, number spans) trained on the gold by leave-one-paragraph-out cross-validation."),
+    Entry("sklearn-wojood", "khabar.baselines.sklearn_ner:SklearnCorpus", requires=("sklearn",), description="The same tagger trained on an outside CoNLL corpus (Wojood's public sample by default, train=PATH) through a declared label map; never saw the seed."),
+    Entry("transformers", "khabar.baselines.transformers_adapter:TransformersNER", requires=("transformers", "torch"), description="Any Hugging Face token-classification model (model=PATH_OR_HUB_ID or $KHABAR_HF_MODEL), sub-words aligned to khabar tokens."),
+)

@@ -6,7 +6,7 @@ IOB2 view (`iob`), the validator (`validate`) and the scorer (`scoring`).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 from .errors import KhabarError
 from .gold import load_gold

@@ -115,10 +115,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("b", type=Path)
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args(argv)
+    from .writer import write_text
+
     result = agreement(load_gold(args.a), load_gold(args.b))
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
+        write_text(args.output, text + "\n", overwrite=True)
     print(text)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -22,9 +22,19 @@ app = typer.Typer(
 )
 
 
+# Options several commands share, declared once.
+GoldOption = Annotated[Optional[Path], typer.Option("--gold", help="Gold file (default: the shipped data/gold.json).")]
+SchemeOption = Annotated[str, typer.Option("--scheme", help="NER scheme: fine or coarse.")]
+NBootOption = Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples for the 95% intervals (0: none).")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap (or test, or perturbations).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LenientOption = Annotated[bool, typer.Option("--lenient", help="Skip and count bad records instead of stopping.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the output if it exists.")]
+
+
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .version import __version__
 
         typer.echo(f"khabar {__version__}")
         raise typer.Exit()
@@ -81,43 +91,44 @@ def validate(
 @app.command()
 def score(
     pred: Optional[str] = typer.Argument(None, help="Predictions JSON Lines (`-` for stdin)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
-    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
+    gold: GoldOption = None,
+    scheme: SchemeOption = "fine",
     tasks: Optional[str] = typer.Option(None, "--tasks", help="Comma-separated tasks (default: those predicted)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    json_out: JsonOption = False,
     details: Optional[Path] = typer.Option(None, "--details", help="Write every item's outcome here (JSON Lines)."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip and count bad records instead of stopping."),
+    lenient: LenientOption = False,
     conll: Optional[str] = typer.Option(None, "--conll", help="Score conlleval input (FILE or - for stdin)."),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples (0: no intervals)."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    n_boot: NBootOption = 1000,
+    seed: SeedOption = 0,
     full: bool = typer.Option(False, "--all", help="Show every line (every NER type in every mode)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --details file."),
 ) -> None:
     """Score predictions against the gold: P/R/F1 with 95% intervals per task and mode."""
-    from .scoring.commands import score_command
+    from .commands import score_command
 
-    score_command(pred, str(gold) if gold else None, scheme, tasks, json_out, details, lenient, conll, n_boot,
-                  seed, force, full)
+    score_command(pred=pred, gold_path=gold, scheme=scheme, tasks=tasks, as_json=json_out, details=details,
+                  lenient=lenient, conll=conll, n_boot=n_boot, seed=seed, force=force, full=full)
 
 
 @app.command()
 def compare(
     a: str = typer.Argument(..., help="Predictions of system A (JSON Lines)."),
     b: str = typer.Argument(..., help="Predictions of system B (JSON Lines)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
-    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
+    gold: GoldOption = None,
+    scheme: SchemeOption = "fine",
     tasks: Optional[str] = typer.Option(None, "--tasks", help="Comma-separated tasks (default: those both predict)."),
     method: str = typer.Option("bootstrap", "--method", help="bootstrap (paired) or ar (approximate randomisation)."),
     n: int = typer.Option(1000, "--n", help="Resamples or permutations."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the test."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip bad records instead of stopping."),
+    seed: SeedOption = 0,
+    json_out: JsonOption = False,
+    lenient: LenientOption = False,
     full: bool = typer.Option(False, "--all", help="Every micro line, not only each task's headline."),
 ) -> None:
     """Paired significance test of B against A: F1 difference and p-value per task."""
-    from .scoring.commands import compare_command
+    from .commands import compare_command
 
-    compare_command(a, b, str(gold) if gold else None, scheme, tasks, method, n, seed, json_out, lenient, full)
+    compare_command(a=a, b=b, gold_path=gold, scheme=scheme, tasks=tasks, method=method, n=n, seed=seed,
+                    as_json=json_out, lenient=lenient, full=full)
 
 
 @app.command()
@@ -125,14 +136,15 @@ def check(
     pred: str = typer.Argument(..., help="Predictions JSON Lines."),
     baseline: str = typer.Option(..., "--baseline", help="SCORES.json from `khabar score --json` (or {task: F1})."),
     tolerance: float = typer.Option(0.01, "--tolerance", help="Largest allowed F1 drop (absolute, 0-1)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip bad records instead of stopping."),
+    gold: GoldOption = None,
+    json_out: JsonOption = False,
+    lenient: LenientOption = False,
 ) -> None:
     """Regression gate: exit 1, with a table of what dropped, when any F1 falls below the baseline."""
-    from .scoring.commands import check_command
+    from .commands import check_command
 
-    raise typer.Exit(check_command(pred, baseline, tolerance, str(gold) if gold else None, json_out, lenient))
+    raise typer.Exit(check_command(pred=pred, baseline=baseline, tolerance=tolerance, gold_path=gold,
+                                   as_json=json_out, lenient=lenient))
 
 
 def _options(pairs: list[str]) -> dict:
@@ -155,7 +167,7 @@ def run(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (llm)."),
     label_map: Optional[str] = typer.Option(None, "--label-map", help="Label map onto khabar's scheme."),
     opt: list[str] = typer.Option([], "--opt", help="Any other system option, KEY=VALUE (repeatable)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+    force: ForceOption = False,
 ) -> None:
     """Run one system on the gold documents and write its predictions."""
     from .runner import run_system
@@ -179,10 +191,10 @@ def systems() -> None:
 @app.command()
 def leaderboard(
     system: list[str] = typer.Option([], "--system", "-s", help="Only these systems (repeatable)."),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the intervals."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    n_boot: NBootOption = 1000,
+    seed: SeedOption = 0,
     out: Path = typer.Option(None, "--out", help="Results folder (default: the repo's results/)."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the table."),
+    json_out: JsonOption = False,
 ) -> None:
     """Run every available system on every task and print the table (the main job)."""
     from .leaderboard import RESULTS_DIR, leaderboard as run_board
@@ -213,10 +225,10 @@ def leaderboard(
 def robustness(
     system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
     perturbation: list[str] = typer.Option([], "--perturbation", "-p", help="Only these perturbations (repeatable)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the perturbations and the bootstrap."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the variants' intervals."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON (with every flipped item) instead of the table."),
+    seed: SeedOption = 0,
+    gold: GoldOption = None,
+    n_boot: NBootOption = 1000,
+    json_out: JsonOption = False,
 ) -> None:
     """Run a system on the gold and on each perturbed variant; F1, drop and flipped items per task."""
     from .gold import load_gold
@@ -243,13 +255,13 @@ def report(
     predictions: list[Path] = typer.Argument(..., help="Predictions files (JSON Lines), one per system."),
     output: Path = typer.Option(..., "-o", "--output", help="HTML file to write."),
     names: Optional[str] = typer.Option(None, "--names", help="Comma-separated system names (default: file stems)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    gold: GoldOption = None,
     board: Optional[Path] = typer.Option(None, "--leaderboard", help="Leaderboard JSON to show (default: results/leaderboard.json if present)."),
-    scheme: str = typer.Option("fine", "--scheme", help="NER scheme: fine or coarse."),
-    n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples for the intervals."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip and count bad records instead of stopping."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+    scheme: SchemeOption = "fine",
+    n_boot: NBootOption = 1000,
+    seed: SeedOption = 0,
+    lenient: LenientOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Write the error-analysis report: one self-contained right-to-left HTML page."""
     from .gold import load_gold
@@ -268,7 +280,7 @@ def report(
 def export_(
     out: Optional[Path] = typer.Argument(None, help="Folder to write."),
     fmt: str = typer.Option("hub", "--format", "-f", help="hub, conll, brat or labelstudio."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file (default: the shipped data/gold.json)."),
+    gold: GoldOption = None,
     variants: Optional[Path] = typer.Option(None, "--variants", help="Also write robustness variants here."),
     as_predictions: bool = typer.Option(False, "--as-predictions", help="labelstudio: gold as predictions to review."),
     force: bool = typer.Option(False, "--force", help="Replace files this command wrote before."),
@@ -296,7 +308,7 @@ def import_(
     fmt: str = typer.Option(..., "--format", "-f", help="brat, labelstudio or conll."),
     output: Path = typer.Option(..., "-o", "--output", help="Gold JSON file to write."),
     use: str = typer.Option("auto", "--use", help="labelstudio: annotations, predictions or auto."),
-    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+    force: ForceOption = False,
 ) -> None:
     """Import annotations from an annotation tool as a gold file, validated like the gold."""
     from .formats import import_gold

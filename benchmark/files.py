@@ -29,7 +29,11 @@ def read_text(path: str | Path, *, encoding: str = "utf-8", newline: str | None 
 
 def read_json(path: str | Path, *, exit_code: int = 1) -> dict:
     """A JSON file whose top level is an object."""
-    text = read_text(path, exit_code=exit_code)
+    return parse_json(read_text(path, exit_code=exit_code), path, exit_code=exit_code)
+
+
+def parse_json(text: str, path: str | Path, *, exit_code: int = 1) -> dict:
+    """The JSON object in `text` (read from `path`), or a one-line `KhabarError` naming its line."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:

@@ -48,11 +48,6 @@ def content_hash(raw: dict) -> str:
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 
-def read_json(path: str | Path) -> dict:
-    """Parse a JSON file, turning every failure into a one-line `KhabarError`."""
-    return files.read_json(path)
-
-
 def _span(d: dict | None) -> Span | None:
     if d is None:
         return None
@@ -88,18 +83,29 @@ def from_dict(raw: dict, path: str = "", sha256: str = "") -> Gold:
     return Gold(version=raw["version"], documents=docs, sha256=sha256 or content_hash(raw), path=path)
 
 
-def load_gold(path: str | Path | None = None) -> Gold:
-    """Read and validate a gold file; raise `KhabarError` naming the first violation."""
+def build_gold(raw: dict, file: str = "", text: str | None = None, *, locate=None, hint: str = "",
+               field_prefix: str = "") -> Gold:
+    """Validate a raw gold object and build its `Gold`: the one path from JSON to `Gold`.
+
+    The first violation raises a `KhabarError`; `locate(field)` may map it to the (file, line)
+    of the source it came from (an import), `hint` is appended after the count of the rest."""
     from .validate import validate_raw
 
-    p = Path(path) if path is not None else default_gold_path()
-    raw = read_json(p)
-    problems = validate_raw(raw, str(p), p.read_text(encoding="utf-8"))
+    problems = validate_raw(raw, file or "<gold>", text or "")
     if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more; run `khabar validate {p}`)" if len(problems) > 1 else ""
-        raise KhabarError(first.message + more, file=first.file, line=first.line, field=first.field)
-    return from_dict(raw, str(p), content_hash(raw))
+        v = problems[0]
+        where, line = locate(v.field) if locate is not None else (v.file, v.line)
+        more = f" (and {len(problems) - 1} more{hint})" if len(problems) > 1 else ""
+        raise KhabarError(v.message + more, file=where or file or None, line=line, field=field_prefix + v.field)
+    return from_dict(raw, file, content_hash(raw))
+
+
+def load_gold(path: str | Path | None = None) -> Gold:
+    """Read and validate a gold file; raise `KhabarError` naming the first violation."""
+    p = Path(path) if path is not None else default_gold_path()
+    text = files.read_text(p)
+    raw = files.parse_json(text, p)
+    return build_gold(raw, str(p), text, hint=f"; run `khabar validate {p}`")
 
 
 def to_dict(gold: Gold) -> dict:
@@ -170,12 +176,7 @@ def dumps(raw: dict) -> str:
 
 def write_gold(gold: Gold | dict, path: str | Path, overwrite: bool = False) -> Path:
     """Write a gold file; refuses to replace an existing file unless `overwrite`."""
-    p = Path(path)
-    if p.exists() and not overwrite:
-        raise KhabarError("file exists; refusing to overwrite it", file=str(p))
+    from .writer import write_text
+
     raw = gold if isinstance(gold, dict) else to_dict(gold)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(p.suffix + ".tmp")
-    tmp.write_text(dumps(raw), encoding="utf-8")
-    tmp.replace(p)
-    return p
+    return write_text(path, dumps(raw), overwrite)

@@ -1,30 +1,30 @@
 """The gold as Hugging Face `datasets`: typed configs, a hub-ready folder with its card, and push.
 
-Four configs, each with one `test` split: `ner` (one row per paragraph: tokens, IOB2 tags as
-`ClassLabel` in the fine and coarse schemes, and the entity spans), `quotes` (one row per speech
-cue), `numbers` (one row per numeral) and `documents` (one row per article: the text with every
-standoff record, mirroring the gold JSON, from which the gold is rebuilt exactly).
-
-datasets >= 4 has no loading scripts, so the folder is parquet files plus a README whose YAML
-names the configs and their files; `datasets.load_dataset(folder, name)` reads it offline.
+Each config (`ner`, `quotes`, `numbers`, `documents`) is one `HubConfig` in `CONFIGS`. datasets >= 4 has no
+loading scripts, so the folder is parquet plus a README (prose from `hub_card.md`) whose YAML names the configs.
 """
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from string import Template
+from typing import Callable
 
 from .errors import KhabarError
-from .gold import DATA_DIR, content_hash, from_dict, load_gold, to_dict
-from .model import Gold
+from .gold import DATA_DIR, FORMAT, build_gold, load_gold, to_dict
+from .model import Document, Gold
+from .writer import write_bytes, write_text
 from .schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES, types_of
 
-CONFIGS: tuple[str, ...] = ("ner", "quotes", "numbers", "documents")
 SPLIT = "test"
 DEFAULT_CONFIG = "ner"
 LICENSE = "cc-by-4.0"
 PRETTY_NAME = "khabar: Arabic news NER, quote attribution and number extraction"
 AGREEMENT_FILE = DATA_DIR / "agreement.json"
+CARD_TEMPLATE = Path(__file__).with_name("hub_card.md")
 
 
 def tag_names(scheme: str = "fine") -> list[str]:
@@ -33,183 +33,274 @@ def tag_names(scheme: str = "fine") -> list[str]:
 
 
 def _span_feature():
+    """The `{start, end, text}` struct every span column shares."""
     from datasets import Value
 
     return {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
 
 
-def features(config: str):
-    """The typed `datasets.Features` of one config."""
-    from datasets import ClassLabel, Features, List, Value
-
-    span = _span_feature()
-    if config == "ner":
-        return Features(
-            {
-                "id": Value("string"),
-                "document_id": Value("string"),
-                "paragraph": Value("int32"),
-                "offset": Value("int32"),
-                "text": Value("string"),
-                "tokens": List(Value("string")),
-                "token_starts": List(Value("int32")),
-                "token_ends": List(Value("int32")),
-                "ner_tags": List(ClassLabel(names=tag_names("fine"))),
-                "coarse_ner_tags": List(ClassLabel(names=tag_names("coarse"))),
-                "entities": List(
-                    {
-                        "id": Value("string"),
-                        **span,
-                        "type": ClassLabel(names=list(FINE_TYPES)),
-                        "entity": Value("string"),
-                        "form": ClassLabel(names=list(FORMS)),
-                    }
-                ),
-            }
-        )
-    if config == "quotes":
-        return Features(
-            {
-                "id": Value("string"),
-                "document_id": Value("string"),
-                "paragraph": Value("int32"),
-                "cue": span,
-                "content": span,
-                "source": span,
-                "speaker": Value("string"),
-                "speaker_name_en": Value("string"),
-                "addressee": span,
-                "type": ClassLabel(names=list(QUOTE_TYPES)),
-            }
-        )
-    if config == "numbers":
-        return Features(
-            {
-                "id": Value("string"),
-                "document_id": Value("string"),
-                "paragraph": Value("int32"),
-                **span,
-                "value": Value("float64"),
-                "kind": ClassLabel(names=list(NUMBER_KINDS)),
-                "unit": Value("string"),
-                "qualifier": ClassLabel(names=list(QUALIFIERS)),
-                "in_name": Value("bool"),
-            }
-        )
-    if config == "documents":
-        return Features(
-            {
-                "id": Value("string"),
-                "text": Value("string"),
-                "entities": List(
-                    {"id": Value("string"), "type": Value("string"), "name_en": Value("string"),
-                     "name_ar": Value("string")}
-                ),
-                "mentions": List(
-                    {"id": Value("string"), **span, "type": Value("string"), "entity": Value("string"),
-                     "form": Value("string"), "kind": Value("string")}
-                ),
-                "quotes": List(
-                    {"id": Value("string"), "cue": span, "content": span, "source": span,
-                     "speaker": Value("string"), "addressee": span, "type": Value("string")}
-                ),
-                "numbers": List(
-                    {"id": Value("string"), **span, "value": Value("float64"), "kind": Value("string"),
-                     "unit": Value("string"), "qualifier": Value("string"), "in_name": Value("bool")}
-                ),
-                "gold_version": Value("string"),
-                "gold_sha256": Value("string"),
-            }
-        )
-    raise KhabarError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}", field="name",
-                      exit_code=2)
-
-
 def _paragraph_of(doc, offset: int) -> int:
+    """The index of the paragraph of `doc` holding `offset` (the last one if none does)."""
     for i, p in enumerate(doc.paragraphs()):
         if p.start <= offset <= p.end:
             return i
     return len(doc.paragraphs()) - 1
 
 
-def rows(gold: Gold, config: str) -> list[dict]:
-    """The examples of one config as plain Python dicts (labels as strings)."""
+# --- the four configs: features and rows ------------------------------------------------------
+
+
+def _ner_features():
+    """One paragraph: tokens, fine and coarse IOB2 tags as `ClassLabel`s, and its entity spans."""
+    from datasets import ClassLabel, Features, List, Value
+
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "paragraph": Value("int32"),
+            "offset": Value("int32"),
+            "text": Value("string"),
+            "tokens": List(Value("string")),
+            "token_starts": List(Value("int32")),
+            "token_ends": List(Value("int32")),
+            "ner_tags": List(ClassLabel(names=tag_names("fine"))),
+            "coarse_ner_tags": List(ClassLabel(names=tag_names("coarse"))),
+            "entities": List(
+                {
+                    "id": Value("string"),
+                    **_span_feature(),
+                    "type": ClassLabel(names=list(FINE_TYPES)),
+                    "entity": Value("string"),
+                    "form": ClassLabel(names=list(FORMS)),
+                }
+            ),
+        }
+    )
+
+
+def _ner_rows(gold: Gold, doc: Document, schemes: tuple[str, str] = ("fine", "coarse")) -> list[dict]:
+    """One row per paragraph of `doc`, tagged in the fine and coarse `schemes`."""
     from .iob import iob2
 
-    features(config)  # rejects an unknown config
-    out: list[dict] = []
-    for doc in gold.documents:
-        if config == "ner":
-            fine, coarse = iob2(doc, "fine"), iob2(doc, "coarse")
-            for i, (para, (toks, tags), (_, ctags)) in enumerate(zip(doc.paragraphs(), fine, coarse)):
-                out.append(
-                    {
-                        "id": f"{doc.id}-p{i}",
-                        "document_id": doc.id,
-                        "paragraph": i,
-                        "offset": para.start,
-                        "text": para.text,
-                        "tokens": [t.text for t in toks],
-                        "token_starts": [t.start for t in toks],
-                        "token_ends": [t.end for t in toks],
-                        "ner_tags": tags,
-                        "coarse_ner_tags": ctags,
-                        "entities": [
-                            {"id": m.id, **m.span.to_dict(), "type": m.type, "entity": m.entity, "form": m.form}
-                            for m in sorted(doc.ner_mentions, key=lambda m: (m.start, m.end))
-                            if para.start <= m.start and m.end <= para.end
-                        ],
-                    }
-                )
-        elif config == "quotes":
-            names = {e.id: e.name_en for e in doc.entities}
-            for q in doc.quotes:
-                out.append(
-                    {
-                        "id": q.id,
-                        "document_id": doc.id,
-                        "paragraph": _paragraph_of(doc, q.cue.start),
-                        "cue": q.cue.to_dict(),
-                        "content": q.content.to_dict(),
-                        "source": q.source.to_dict(),
-                        "speaker": q.speaker,
-                        "speaker_name_en": names.get(q.speaker, ""),
-                        "addressee": q.addressee.to_dict() if q.addressee else None,
-                        "type": q.type,
-                    }
-                )
-        elif config == "numbers":
-            for n in doc.numbers:
-                out.append(
-                    {
-                        "id": n.id,
-                        "document_id": doc.id,
-                        "paragraph": _paragraph_of(doc, n.start),
-                        **n.span.to_dict(),
-                        "value": float(n.value),
-                        "kind": n.kind,
-                        "unit": n.unit,
-                        "qualifier": n.qualifier,
-                        "in_name": n.in_name,
-                    }
-                )
-        else:
-            raw = to_dict(Gold(gold.version, [doc]))["documents"][0]
-            out.append({**raw, "gold_version": gold.version, "gold_sha256": gold.sha256})
-    return out
+    fine, coarse = (iob2(doc, s) for s in schemes)
+    mentions = sorted(doc.ner_mentions, key=lambda m: (m.start, m.end))
+    return [
+        {
+            "id": f"{doc.id}-p{i}",
+            "document_id": doc.id,
+            "paragraph": i,
+            "offset": para.start,
+            "text": para.text,
+            "tokens": [t.text for t in toks],
+            "token_starts": [t.start for t in toks],
+            "token_ends": [t.end for t in toks],
+            "ner_tags": tags,
+            "coarse_ner_tags": ctags,
+            "entities": [
+                {"id": m.id, **m.span.to_dict(), "type": m.type, "entity": m.entity, "form": m.form}
+                for m in mentions
+                if para.start <= m.start and m.end <= para.end
+            ],
+        }
+        for i, (para, (toks, tags), (_, ctags)) in enumerate(zip(doc.paragraphs(), fine, coarse))
+    ]
+
+
+def _quote_features():
+    """One speech cue with its content, source, speaker and addressee spans."""
+    from datasets import ClassLabel, Features, Value
+
+    span = _span_feature()
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "paragraph": Value("int32"),
+            "cue": span,
+            "content": span,
+            "source": span,
+            "speaker": Value("string"),
+            "speaker_name_en": Value("string"),
+            "addressee": span,
+            "type": ClassLabel(names=list(QUOTE_TYPES)),
+        }
+    )
+
+
+def _quote_rows(gold: Gold, doc: Document) -> list[dict]:
+    """One row per quote of `doc`, with the speaker's English name beside its entity id."""
+    names = {e.id: e.name_en for e in doc.entities}
+    return [
+        {
+            "id": q.id,
+            "document_id": doc.id,
+            "paragraph": _paragraph_of(doc, q.cue.start),
+            "cue": q.cue.to_dict(),
+            "content": q.content.to_dict(),
+            "source": q.source.to_dict(),
+            "speaker": q.speaker,
+            "speaker_name_en": names.get(q.speaker, ""),
+            "addressee": q.addressee.to_dict() if q.addressee else None,
+            "type": q.type,
+        }
+        for q in doc.quotes
+    ]
+
+
+def _number_features():
+    """One numeral: its span, value, kind, unit and qualifier."""
+    from datasets import ClassLabel, Features, Value
+
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "paragraph": Value("int32"),
+            **_span_feature(),
+            "value": Value("float64"),
+            "kind": ClassLabel(names=list(NUMBER_KINDS)),
+            "unit": Value("string"),
+            "qualifier": ClassLabel(names=list(QUALIFIERS)),
+            "in_name": Value("bool"),
+        }
+    )
+
+
+def _number_rows(gold: Gold, doc: Document) -> list[dict]:
+    """One row per numeral of `doc` (values as floats, the parquet column type)."""
+    return [
+        {
+            "id": n.id,
+            "document_id": doc.id,
+            "paragraph": _paragraph_of(doc, n.start),
+            **n.span.to_dict(),
+            "value": float(n.value),
+            "kind": n.kind,
+            "unit": n.unit,
+            "qualifier": n.qualifier,
+            "in_name": n.in_name,
+        }
+        for n in doc.numbers
+    ]
+
+
+def _document_features():
+    """One article with every standoff record, labels as plain strings like the gold JSON."""
+    from datasets import Features, List, Value
+
+    span = _span_feature()
+    return Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "entities": List(
+                {"id": Value("string"), "type": Value("string"), "name_en": Value("string"),
+                 "name_ar": Value("string")}
+            ),
+            "mentions": List(
+                {"id": Value("string"), **span, "type": Value("string"), "entity": Value("string"),
+                 "form": Value("string"), "kind": Value("string")}
+            ),
+            "quotes": List(
+                {"id": Value("string"), "cue": span, "content": span, "source": span,
+                 "speaker": Value("string"), "addressee": span, "type": Value("string")}
+            ),
+            "numbers": List(
+                {"id": Value("string"), **span, "value": Value("float64"), "kind": Value("string"),
+                 "unit": Value("string"), "qualifier": Value("string"), "in_name": Value("bool")}
+            ),
+            "gold_version": Value("string"),
+            "gold_sha256": Value("string"),
+        }
+    )
+
+
+def _document_rows(gold: Gold, doc: Document) -> list[dict]:
+    """The gold JSON record of `doc` with the gold version and hash, for `gold_from_documents`."""
+    raw = to_dict(Gold(gold.version, [doc]))["documents"][0]
+    return [{**raw, "gold_version": gold.version, "gold_sha256": gold.sha256}]
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    """One config of the hub folder: its name, card line, typed features and row builder in one place."""
+
+    name: str
+    description: str  # what one row is: the card's config table and the Croissant record set
+    build_features: Callable[[], object]
+    build_rows: Callable[[Gold, Document], list[dict]]
+
+    @property
+    def data_path(self) -> str:
+        """The parquet file of this config inside the folder (the hub's shard naming)."""
+        return data_path(self.name)
+
+    @property
+    def default(self) -> bool:
+        """Whether `load_dataset(folder)` without a name gives this config."""
+        return self.name == DEFAULT_CONFIG
+
+    def features(self):
+        """The typed `datasets.Features` of this config."""
+        return self.build_features()
+
+    def rows(self, gold: Gold) -> list[dict]:
+        """The examples as plain Python dicts (labels as strings), document by document."""
+        return [r for doc in gold.documents for r in self.build_rows(gold, doc)]
+
+    def dataset(self, gold: Gold):
+        """The `test` split as a typed `datasets.Dataset`."""
+        from datasets import Dataset
+
+        return Dataset.from_list(self.rows(gold), features=self.features(), split=SPLIT)
+
+    def card_entry(self) -> dict:
+        """This config's entry in the card YAML's `configs:` list."""
+        return {"config_name": self.name, "data_files": [{"split": SPLIT, "path": f"{self.name}/{SPLIT}-*"}],
+                **({"default": True} if self.default else {})}
+
+
+CONFIGS: tuple[HubConfig, ...] = (
+    HubConfig("ner", "a paragraph: tokens, fine and coarse IOB2 tags, entity spans", _ner_features,
+              _ner_rows),
+    HubConfig("quotes", "a speech cue with its content, source, speaker and addressee", _quote_features,
+              _quote_rows),
+    HubConfig("numbers", "a numeral with its value, kind, unit, qualifier", _number_features, _number_rows),
+    HubConfig("documents", "an article: the text with every standoff annotation", _document_features,
+              _document_rows),
+)
+CONFIG_NAMES: tuple[str, ...] = tuple(c.name for c in CONFIGS)
+
+
+def get_config(name: str) -> HubConfig:
+    """The `HubConfig` called `name`, or a `KhabarError` naming the valid ones."""
+    for cfg in CONFIGS:
+        if cfg.name == name:
+            return cfg
+    raise KhabarError(f"unknown config {name!r}; expected one of {', '.join(CONFIG_NAMES)}", field="name",
+                      exit_code=2)
+
+
+def features(config: str):
+    """The typed `datasets.Features` of the config called `config`."""
+    return get_config(config).features()
+
+
+def rows(gold: Gold, config: str) -> list[dict]:
+    """The examples of the config called `config` as plain Python dicts (labels as strings)."""
+    return get_config(config).rows(gold)
 
 
 def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | None = None):
-    """One config of the gold as a `datasets.DatasetDict` with a `test` split.
+    """One config of the in-repo gold (or `gold`) as a `DatasetDict`, or its `Dataset` with `split="test"`.
 
-    Like `datasets.load_dataset`, `split="test"` returns that split's `Dataset` instead. Built in
-    memory from the in-repo gold (or `gold`), with the same features as the exported folder.
+    Built in memory, like `datasets.load_dataset` on the exported folder and with the same features.
     """
-    from datasets import Dataset, DatasetDict
+    from datasets import DatasetDict
 
     g = gold if gold is not None else load_gold()
-    feats = features(name)
-    ds = Dataset.from_list(rows(g, name), features=feats, split=SPLIT)
+    ds = get_config(name).dataset(g)
     if split is None:
         return DatasetDict({SPLIT: ds})
     if split != SPLIT:
@@ -225,8 +316,7 @@ def _integral(v: float) -> int | float:
 def gold_from_documents(dataset) -> Gold:
     """Rebuild the `Gold` from the `documents` config (a `Dataset`, `DatasetDict` or row list).
 
-    Inverse of the `documents` rows: integral values come back as ints, the way the gold JSON
-    writes them, so the content hash matches the exported gold's.
+    Integral values come back as ints, the way the gold JSON writes them, so the content hash matches.
     """
     if hasattr(dataset, "keys") and SPLIT in dataset:
         dataset = dataset[SPLIT]
@@ -241,14 +331,8 @@ def gold_from_documents(dataset) -> Gold:
         doc = {k: r[k] for k in ("id", "text", "entities", "mentions", "quotes", "numbers")}
         doc["numbers"] = [{**n, "value": _integral(n["value"])} for n in r["numbers"]]
         docs.append(doc)
-    raw = {"format": "khabar-gold/1", "version": versions.pop(), "documents": docs}
-    from .validate import validate_raw
-
-    problems = validate_raw(raw, "<documents config>")
-    if problems:
-        v = problems[0]
-        raise KhabarError(v.message, file=v.file, field=v.field)
-    return from_dict(raw, sha256=content_hash(raw))
+    raw = {"format": FORMAT, "version": versions.pop(), "documents": docs}
+    return build_gold(raw, "<documents config>")
 
 
 # --- the hub folder ---------------------------------------------------------------------------
@@ -260,43 +344,68 @@ def data_path(config: str) -> str:
 
 
 def export_hub(out_dir: str | Path, gold: Gold | None = None, overwrite: bool = False) -> list[Path]:
-    """Write a push-ready folder: parquet per config and split, README.md card, croissant.json.
+    """Write a push-ready folder (parquet per config, README.md card, croissant.json); returns the paths.
 
-    Refuses a non-empty folder unless `overwrite`; with it, only the files this function writes
-    (and stale shards of its configs) are replaced. Returns the written paths.
+    Refuses a non-empty folder unless `overwrite`, which replaces only this function's files and stale shards.
     """
-    from datasets import Dataset
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from huggingface_hub import DatasetCardData
-
     g = gold if gold is not None else load_gold()
-    out = Path(out_dir)
+    out = _prepare_folder(Path(out_dir), overwrite)
+    written: list[Path] = []
+    infos = {}
+    for cfg in CONFIGS:
+        path, infos[cfg.name] = _write_config(out, cfg, g)
+        written.append(path)
+    croissant = croissant_metadata(out, g)
+    path = out / "croissant.json"
+    if croissant is not None:
+        write_text(path, json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n", overwrite=True)
+        written.append(path)
+    elif path.exists():
+        path.unlink()  # stale: it would describe the old parquet files
+    readme = out / "README.md"
+    write_text(readme, f"---\n{card_data(infos).to_yaml()}\n---\n\n{card_prose(g, infos, croissant is not None)}",
+               overwrite=True)
+    written.append(readme)
+    return written
+
+
+def _prepare_folder(out: Path, overwrite: bool) -> Path:
+    """Create `out`, refusing a file or, unless `overwrite`, a non-empty folder."""
     if out.exists() and not out.is_dir():
         raise KhabarError("exists and is not a folder", file=str(out))
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise KhabarError("folder is not empty; refusing to overwrite it (use --force)", file=str(out))
     out.mkdir(parents=True, exist_ok=True)
+    return out
 
-    written: list[Path] = []
-    infos = {}
-    for cfg in CONFIGS:
-        ds = Dataset.from_list(rows(g, cfg), features=features(cfg), split=SPLIT)
-        cfg_dir = out / cfg
-        if cfg_dir.exists():
-            for stale in cfg_dir.glob(f"{SPLIT}-*.parquet"):
-                stale.unlink()
-        cfg_dir.mkdir(exist_ok=True)
-        path = out / data_path(cfg)
-        _quiet_parquet(ds, path)
-        written.append(path)
-        nbytes = ds._estimate_nbytes()
-        infos[cfg] = DatasetInfo(
-            features=ds.features,
-            splits=SplitDict({SPLIT: SplitInfo(name=SPLIT, num_bytes=nbytes, num_examples=len(ds))}),
-            download_size=path.stat().st_size,
-            dataset_size=nbytes,
-        )
+
+def _write_config(out: Path, cfg: HubConfig, gold: Gold):
+    """Write the parquet shard of `cfg`, removing stale ones; returns its path and `DatasetInfo`."""
+    from datasets.info import DatasetInfo
+    from datasets.splits import SplitDict, SplitInfo
+
+    ds = cfg.dataset(gold)
+    cfg_dir = out / cfg.name
+    if cfg_dir.exists():
+        for stale in cfg_dir.glob(f"{SPLIT}-*.parquet"):
+            stale.unlink()
+    cfg_dir.mkdir(exist_ok=True)
+    path = out / cfg.data_path
+    _quiet_parquet(ds, path)
+    nbytes = ds._estimate_nbytes()
+    info = DatasetInfo(
+        features=ds.features,
+        splits=SplitDict({SPLIT: SplitInfo(name=SPLIT, num_bytes=nbytes, num_examples=len(ds))}),
+        download_size=path.stat().st_size,
+        dataset_size=nbytes,
+    )
+    return path, info
+
+
+def card_data(infos: dict):
+    """The card's YAML metadata: hub tags, the `configs:` list and each config's `dataset_info`."""
+    from datasets.info import DatasetInfosDict
+    from huggingface_hub import DatasetCardData
 
     card = DatasetCardData(
         language=["ar"],
@@ -311,25 +420,10 @@ def export_hub(out_dir: str | Path, gold: Gold | None = None, overwrite: bool = 
         source_datasets=["original"],
         tags=["arabic", "news", "named-entity-recognition", "entity-linking", "quote-attribution",
               "number-extraction", "evaluation", "benchmark"],
-        configs=[
-            {"config_name": cfg, "data_files": [{"split": SPLIT, "path": f"{cfg}/{SPLIT}-*"}],
-             **({"default": True} if cfg == DEFAULT_CONFIG else {})}
-            for cfg in CONFIGS
-        ],
+        configs=[cfg.card_entry() for cfg in CONFIGS],
     )
     DatasetInfosDict(infos).to_dataset_card_data(card)
-    croissant = croissant_metadata(out, g)
-    if croissant is not None:
-        path = out / "croissant.json"
-        path.write_text(json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-        written.append(path)
-    elif (out / "croissant.json").exists():
-        (out / "croissant.json").unlink()  # stale: it would describe the old parquet files
-    readme = out / "README.md"
-    readme.write_text(f"---\n{card.to_yaml()}\n---\n\n{card_prose(g, infos, croissant is not None)}",
-                      encoding="utf-8")
-    written.append(readme)
-    return written
+    return card
 
 
 def _quiet_parquet(ds, path: Path) -> None:
@@ -338,11 +432,13 @@ def _quiet_parquet(ds, path: Path) -> None:
 
     was_disabled = are_progress_bars_disabled()
     disable_progress_bars()
+    buffer = io.BytesIO()
     try:
-        ds.to_parquet(str(path))
+        ds.to_parquet(buffer)
     finally:
         if not was_disabled:
             enable_progress_bars()
+    write_bytes(path, buffer.getvalue(), overwrite=True)
 
 
 def read_agreement(path: Path | None = None) -> dict | None:
@@ -350,7 +446,7 @@ def read_agreement(path: Path | None = None) -> dict | None:
     path = Path(path) if path is not None else AGREEMENT_FILE
     if not path.exists():
         return None
-    from .gold import read_json
+    from .files import read_json
 
     return read_json(path)
 
@@ -403,9 +499,15 @@ def _flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 
 def card_prose(gold: Gold, infos: dict | None = None, croissant: bool = False) -> str:
-    """The dataset card's Markdown body, with every count computed from `gold`."""
-    from . import __version__
+    """The dataset card's Markdown body: `hub_card.md` filled with values computed from `gold`."""
+    template = Template(CARD_TEMPLATE.read_text(encoding="utf-8"))
+    return template.substitute(_card_values(gold, infos, croissant))
+
+
+def _card_values(gold: Gold, infos: dict | None, croissant: bool) -> dict[str, object]:
+    """Every placeholder of `hub_card.md`, computed from `gold` and the written configs' `infos`."""
     from .stats import gold_counts
+    from .version import __version__
 
     counts = gold_counts(gold)
     corrupted = sorted(
@@ -414,155 +516,55 @@ def card_prose(gold: Gold, infos: dict | None = None, croissant: bool = False) -
         key=lambda p: (p[1], p[0]),
     )
     variants = sorted({m.text for d in gold.documents for m in d.ner_mentions if m.form == "variant"})
-    n_chars = sum(len(d.text) for d in gold.documents)
-    n_paras = sum(len(d.paragraphs()) for d in gold.documents)
-    unbalanced = sum(1 for d in gold.documents for p in d.paragraphs() if p.text.count('"') % 2)
-
-    def counts_line(task: str) -> str:
-        c = counts[task]
-        parts = ", ".join(f"{k} {v}" for k, v in c.items() if k != "total")
-        return f"{c['total']} ({parts})" if parts else str(c["total"])
-
-    sizes = ""
-    if infos:
-        sizes = "\n".join(
-            f"| `{cfg}` | {infos[cfg].splits[SPLIT].num_examples} | {_config_row_doc[cfg]} |" for cfg in CONFIGS
-        )
-        sizes = "| config | rows in `test` | one row is |\n| --- | --- | --- |\n" + sizes + "\n"
-
-    agree = agreement_table(read_agreement())
-    croissant_note = ("`croissant.json` describes the same files and fields as Croissant 1.1 metadata (written and "
-                      "checked with mlcroissant).\n" if croissant else "")
-    noise = "\n".join(f"  - `{t}` for {name}" for t, name in corrupted) or "  - none in this gold"
-    return f"""# {PRETTY_NAME}
-
-khabar is an evaluation benchmark for Arabic news information extraction: named entities with
-linking of variant and corrupted spellings, quote attribution (cue, content, source, speaker) and
-number extraction (span, value, kind, unit). It is a test set only: there is no train split.
-
-## Gold version
-
-| field | value |
-| --- | --- |
-| gold version | `{gold.version}` |
-| gold sha256 (canonical JSON) | `{gold.sha256}` |
-| exported by | khabar {__version__} |
-
-The hash is `khabar.gold.content_hash` of the gold JSON; `gold_from_documents` in
-`khabar.hub` rebuilds the gold from the `documents` config and reproduces it.
-
-## What the data is
-
-{len(gold.documents)} Arabic news article(s) ({n_paras} paragraphs, {n_chars:,} characters): a
-machine-translated report (April 2019, Libya), kept byte for byte. Gold counts:
-
-| task | count |
-| --- | --- |
-| named-entity mentions | {counts_line("ner")} |
-| mention forms | {counts_line("ner forms")} |
-| entities (clusters) | {counts_line("entities")} |
-| quotes | {counts_line("quotes")} |
-| numbers | {counts_line("numbers")} |
-
-## Configs
-
-{sizes}
-All offsets are `[start, end)` Python string (Unicode code point) indices into the document text;
-each span stores the text it covers. In `ner`, `ner_tags` are IOB2 over the fine types
-({", ".join(FINE_TYPES)}) and `coarse_ner_tags` over the ANERcorp-style coarse types
-({", ".join(types_of("coarse"))}; FAC and NORP are `O` there). Tokens are the annotation spec's
-(punctuation split off, clitics attached), so tags decode back to the gold spans exactly.
-Labels are `ClassLabel`s in the task configs and plain strings in `documents`, which mirrors the
-gold JSON record for record.
-{croissant_note}
-```python
-from datasets import load_dataset
-ner = load_dataset("PATH_OR_REPO_ID", "ner", split="test")
-ner.features["ner_tags"].feature.names  # the fine IOB2 label inventory
-```
-
-## How it was annotated
-
-Two independent annotation passes over the text, each made with only the khabar annotation spec
-and the text (flat, outermost names only; titles and generic heads outside the span; clitics
-inside it; one quote record per speech cue; numerals without their counted noun), then
-adjudication of every difference into this gold (`data/annotation/` and `docs/GUIDELINES.md` in
-the khabar repository hold both passes, their notes and the adjudication record). Both passes
-were made by instances of the same AI annotator model, independent in information (neither saw
-the other) but not in training or judgement; no human annotation pass exists yet. Mentions are
-linked to entity clusters with canonical English and Arabic names, and each records its `form`:
-`canonical`, `variant` (an accepted alternative transliteration) or `corrupted` (a mis-rendering
-of the name).
-
-### Agreement
-
-{agree}
-## Known noise in the machine-translated text
-
-The text is machine translation output and was not corrected:
-
-- corrupted renderings of names, annotated as mentions of the right entity with form `corrupted`:
-{noise}
-- variant transliterations: {", ".join(f"`{v}`" for v in variants) or "none"}
-- spacing around punctuation and conjunctions (`و وفقًا`, ` ، `), run-on sentences whose clauses
-  the reported content may or may not cover, and {unbalanced} paragraph(s) with an odd number of
-  quotation marks (an unclosed quote ends where its clause ends).
-
-## How to score
-
-```bash
-pip install khabar          # or: pip install -e . in a checkout
-khabar score predictions.jsonl --json
-```
-
-or, with the `evaluate` metric module shipped in the repository (`metrics/khabar`):
-
-```python
-import evaluate
-metric = evaluate.load("/path/to/khabar/metrics/khabar")
-metric.compute(predictions=[...], references=["<document id>", ...])
-```
-
-NER is scored strict (span and type), exact-span, partial and type-only, micro and macro, in the
-fine and coarse schemes; quotes by content detection, speaker accuracy, end-to-end attribution,
-cue F1 and type accuracy; numbers by span F1, value accuracy and end-to-end F1. Every F1 comes
-with a bootstrap confidence interval, and every report with a signature naming the gold hash.
-
-## Licence
-
-The annotations are released under CC BY 4.0. The article text is third-party news content
-(machine translated); its rights are unknown and are not granted by this licence. Use it for
-research evaluation, and check your own rights before redistributing the text.
-
-## Citation
-
-```bibtex
-@misc{{khabar,
-  title        = {{khabar: an evaluation benchmark for Arabic news information extraction}},
-  author       = {{{{khabar contributors}}}},
-  howpublished = {{\\url{{https://github.com/khabar-benchmark/khabar}}}},
-  note         = {{khabar {__version__}, gold {gold.version} (sha256 {gold.short_hash})}}
-}}
-```
-"""
+    return {
+        "pretty_name": PRETTY_NAME,
+        "gold_version": gold.version,
+        "gold_sha256": gold.sha256,
+        "short_hash": gold.short_hash,
+        "khabar_version": __version__,
+        "n_documents": len(gold.documents),
+        "n_paragraphs": sum(len(d.paragraphs()) for d in gold.documents),
+        "n_chars": f"{sum(len(d.text) for d in gold.documents):,}",
+        "ner_counts": _counts_line(counts["ner"]),
+        "form_counts": _counts_line(counts["ner forms"]),
+        "entity_counts": _counts_line(counts["entities"]),
+        "quote_counts": _counts_line(counts["quotes"]),
+        "number_counts": _counts_line(counts["numbers"]),
+        "config_table": config_table(infos),
+        "fine_types": ", ".join(FINE_TYPES),
+        "coarse_types": ", ".join(types_of("coarse")),
+        "croissant_note": ("`croissant.json` describes the same files and fields as Croissant 1.1 metadata "
+                           "(written and checked with mlcroissant).\n" if croissant else ""),
+        "agreement": agreement_table(read_agreement()),
+        "corrupted_names": ("\n".join(f"  - `{t}` for {name}" for t, name in corrupted)
+                            or "  - none in this gold"),
+        "variants": ", ".join(f"`{v}`" for v in variants) or "none",
+        "unbalanced": sum(1 for d in gold.documents for p in d.paragraphs() if p.text.count('"') % 2),
+    }
 
 
-_config_row_doc = {
-    "ner": "a paragraph: tokens, fine and coarse IOB2 tags, entity spans",
-    "quotes": "a speech cue with its content, source, speaker and addressee",
-    "numbers": "a numeral with its value, kind, unit, qualifier",
-    "documents": "an article: the text with every standoff annotation",
-}
+def _counts_line(c: dict) -> str:
+    """One count cell of the card: the total, then each breakdown in parentheses."""
+    parts = ", ".join(f"{k} {v}" for k, v in c.items() if k != "total")
+    return f"{c['total']} ({parts})" if parts else str(c["total"])
+
+
+def config_table(infos: dict | None) -> str:
+    """The card's table of configs with their `test` row counts, or "" before any config is written."""
+    if not infos:
+        return ""
+    lines = "\n".join(f"| `{cfg.name}` | {infos[cfg.name].splits[SPLIT].num_examples} | {cfg.description} |"
+                      for cfg in CONFIGS)
+    return "| config | rows in `test` | one row is |\n| --- | --- | --- |\n" + lines + "\n"
 
 
 # --- Croissant --------------------------------------------------------------------------------
 
 
 def croissant_metadata(folder: Path, gold: Gold) -> dict | None:
-    """Croissant 1.1 JSON-LD describing every config's parquet file and fields, or None.
+    """Croissant 1.1 JSON-LD of every config's parquet file and fields, built and checked with `mlcroissant`.
 
-    Built and checked with `mlcroissant` (MLCommons) when it is installed; nested `List({...})`
-    columns become array fields with sub-fields read through JSON paths.
+    Returns None when mlcroissant is not installed.
     """
     try:
         import mlcroissant as mlc
@@ -570,62 +572,16 @@ def croissant_metadata(folder: Path, gold: Gold) -> dict | None:
         return None
     import hashlib
 
-    from datasets import ClassLabel, List, Value
-
-    types = {"string": mlc.DataType.TEXT, "bool": mlc.DataType.BOOL, "float64": mlc.DataType.FLOAT,
-             "int32": mlc.DataType.INTEGER, "int64": mlc.DataType.INTEGER}
-
-    def leaf(fid: str, name: str, inner, file_id: str, column: str, path: str | None, **kw):
-        desc = None
-        if isinstance(inner, ClassLabel):
-            dtype, desc = mlc.DataType.INTEGER, "class label: " + ", ".join(
-                f"{i}={n}" for i, n in enumerate(inner.names))
-        elif isinstance(inner, Value):
-            dtype = types[inner.dtype]
-        else:
-            raise KhabarError(f"no Croissant type for feature {fid} ({inner!r})")
-        source = mlc.Source(file_object=file_id, extract=mlc.Extract(column=column),
-                            transforms=[mlc.Transform(json_path=path)] if path else [])
-        return mlc.Field(id=fid, name=name, data_types=[dtype], source=source, description=desc, **kw)
-
-    def flat(fid: str, name: str, inner: dict, file_id: str, column: str, path: str) -> list:
-        # mlcroissant reads one level of sub-fields inside an array: deeper structs are
-        # described as their leaves, e.g. quotes[].cue.start as the sub-field cue_start.
-        out = []
-        for k, v in inner.items():
-            if isinstance(v, dict):
-                out.extend(flat(f"{fid}_{k}", f"{name}_{k}", v, file_id, column, f"{path}.{k}"))
-            else:
-                out.append(leaf(f"{fid}_{k}", f"{name}_{k}", v, file_id, column, f"{path}.{k}"))
-        return out
-
-    def field(fid: str, name: str, feat, file_id: str, column: str):
-        is_array = isinstance(feat, List)
-        inner = feat.feature if is_array else feat
-        kw = {"is_array": True, "array_shape": "-1"} if is_array else {}
-        if not isinstance(inner, dict):
-            return leaf(fid, name, inner, file_id, column, None, **kw)
-        subs = []
-        for k, v in inner.items():
-            if isinstance(v, dict) and is_array:
-                subs.extend(flat(f"{fid}/{k}", k, v, file_id, column, k))
-            elif isinstance(v, dict):
-                subs.append(mlc.Field(id=f"{fid}/{k}", name=k, sub_fields=[
-                    leaf(f"{fid}/{k}/{k2}", k2, v2, file_id, column, f"{k}.{k2}") for k2, v2 in v.items()]))
-            else:
-                subs.append(leaf(f"{fid}/{k}", k, v, file_id, column, k))
-        return mlc.Field(id=fid, name=name, sub_fields=subs, **kw)
-
     files, record_sets = [], []
     for cfg in CONFIGS:
-        rel = data_path(cfg)
-        file_id = f"{cfg}-parquet"
-        digest = hashlib.sha256((folder / rel).read_bytes()).hexdigest()
-        files.append(mlc.FileObject(id=file_id, name=file_id, content_url=rel, sha256=digest,
+        file_id = f"{cfg.name}-parquet"
+        digest = hashlib.sha256((folder / cfg.data_path).read_bytes()).hexdigest()
+        files.append(mlc.FileObject(id=file_id, name=file_id, content_url=cfg.data_path, sha256=digest,
                                     encoding_formats=["application/x-parquet"]))
         record_sets.append(mlc.RecordSet(
-            id=cfg, name=cfg, description=_config_row_doc[cfg],
-            fields=[field(f"{cfg}/{k}", k, v, file_id, k) for k, v in features(cfg).items()]))
+            id=cfg.name, name=cfg.name, description=cfg.description,
+            fields=[_croissant_field(mlc, f"{cfg.name}/{k}", k, v, file_id, k)
+                    for k, v in cfg.features().items()]))
     md = mlc.Metadata(
         name="khabar",
         description=(f"{PRETTY_NAME}. Gold {gold.version}, sha256 {gold.sha256}. Annotations CC BY 4.0; the "
@@ -643,6 +599,58 @@ def croissant_metadata(folder: Path, gold: Gold) -> dict | None:
     if errors:
         raise KhabarError("Croissant metadata does not validate: " + sorted(errors)[0])
     return md.to_json()
+
+
+def _croissant_leaf(mlc, fid: str, name: str, inner, file_id: str, column: str, path: str | None, **kw):
+    """A Croissant field for one `Value` or `ClassLabel` (as integers, its names in the description)."""
+    from datasets import ClassLabel, Value
+
+    types = {"string": mlc.DataType.TEXT, "bool": mlc.DataType.BOOL, "float64": mlc.DataType.FLOAT,
+             "int32": mlc.DataType.INTEGER, "int64": mlc.DataType.INTEGER}
+    desc = None
+    if isinstance(inner, ClassLabel):
+        dtype, desc = mlc.DataType.INTEGER, "class label: " + ", ".join(
+            f"{i}={n}" for i, n in enumerate(inner.names))
+    elif isinstance(inner, Value):
+        dtype = types[inner.dtype]
+    else:
+        raise KhabarError(f"no Croissant type for feature {fid} ({inner!r})")
+    source = mlc.Source(file_object=file_id, extract=mlc.Extract(column=column),
+                        transforms=[mlc.Transform(json_path=path)] if path else [])
+    return mlc.Field(id=fid, name=name, data_types=[dtype], source=source, description=desc, **kw)
+
+
+def _croissant_flat(mlc, fid: str, name: str, inner: dict, file_id: str, column: str, path: str) -> list:
+    """A struct inside an array as its leaves (quotes[].cue.start as cue_start): mlcroissant reads one level."""
+    out = []
+    for k, v in inner.items():
+        if isinstance(v, dict):
+            out.extend(_croissant_flat(mlc, f"{fid}_{k}", f"{name}_{k}", v, file_id, column, f"{path}.{k}"))
+        else:
+            out.append(_croissant_leaf(mlc, f"{fid}_{k}", f"{name}_{k}", v, file_id, column, f"{path}.{k}"))
+    return out
+
+
+def _croissant_field(mlc, fid: str, name: str, feat, file_id: str, column: str):
+    """The Croissant field of one column; `List({...})` columns become arrays with JSON-path sub-fields."""
+    from datasets import List
+
+    is_array = isinstance(feat, List)
+    inner = feat.feature if is_array else feat
+    kw = {"is_array": True, "array_shape": "-1"} if is_array else {}
+    if not isinstance(inner, dict):
+        return _croissant_leaf(mlc, fid, name, inner, file_id, column, None, **kw)
+    subs = []
+    for k, v in inner.items():
+        if isinstance(v, dict) and is_array:
+            subs.extend(_croissant_flat(mlc, f"{fid}/{k}", k, v, file_id, column, k))
+        elif isinstance(v, dict):
+            subs.append(mlc.Field(id=f"{fid}/{k}", name=k, sub_fields=[
+                _croissant_leaf(mlc, f"{fid}/{k}/{k2}", k2, v2, file_id, column, f"{k}.{k2}")
+                for k2, v2 in v.items()]))
+        else:
+            subs.append(_croissant_leaf(mlc, f"{fid}/{k}", k, v, file_id, column, k))
+    return mlc.Field(id=fid, name=name, sub_fields=subs, **kw)
 
 
 def _semver(version: str) -> str:
@@ -668,15 +676,14 @@ def push(folder: str | Path, repo_id: str, dry_run: bool = False, token: str | N
          private: bool = False) -> list[tuple[str, int]]:
     """Upload an exported folder to the dataset repo `repo_id` with huggingface_hub.
 
-    Returns the (relative path, size in bytes) of every file it uploads, or would upload with
-    `dry_run` (which needs no network and no token).
+    Returns the (relative path, size) of every file it uploads, or would with `dry_run` (no network or token).
     """
     check_repo_id(repo_id)
     root = Path(folder)
     readme = root / "README.md"
     if not readme.is_file():
         raise KhabarError("no README.md: not a folder written by `khabar export --format hub`", file=str(root))
-    missing = [data_path(c) for c in CONFIGS if not (root / data_path(c)).is_file()]
+    missing = [c.data_path for c in CONFIGS if not (root / c.data_path).is_file()]
     if missing:
         raise KhabarError(f"missing {', '.join(missing)}; re-run `khabar export --format hub`", file=str(root))
     files = sorted(

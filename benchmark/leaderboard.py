@@ -13,15 +13,11 @@ from pathlib import Path
 
 from .gold import IN_CHECKOUT, REPO_ROOT
 from .model import Gold
+from .scoring.tasks import HEADLINE_TEXT, TASKS
+from .writer import write_text
 
-TASKS = ("ner", "quotes", "numbers")
 RESULTS_DIR = REPO_ROOT / "results" if IN_CHECKOUT else Path("results")
 """The checkout's committed `results/`; from a wheel install, `results/` in the working directory."""
-HEADLINE = {
-    "ner": "strict span+type micro F1",
-    "quotes": "end-to-end attribution F1 (content + speaker)",
-    "numbers": "end-to-end F1 (span + value + kind)",
-}
 
 
 @dataclass
@@ -48,7 +44,7 @@ class Leaderboard:
         return {
             "signature": self.signature,
             "gold": {"version": self.gold_version, "sha256": self.gold_hash},
-            "headline": HEADLINE,
+            "headline": HEADLINE_TEXT,
             "systems": [
                 {"system": r.system, "description": r.description, "scheme": r.scheme,
                  "seconds": round(r.seconds, 3), "tasks": r.metrics,
@@ -80,7 +76,7 @@ class Leaderboard:
         for r in self.rows:
             if r.outside:
                 out += f"{r.system} on its training corpus's own test split: {outside_line(r.outside)}\n\n"
-        out += "Headline metrics: " + "; ".join(f"{t}: {d}" for t, d in HEADLINE.items()) + ".\n\n"
+        out += "Headline metrics: " + "; ".join(f"{t}: {d}" for t, d in HEADLINE_TEXT.items()) + ".\n\n"
         out += f"Signature: `{self.signature}`\n"
         if self.skipped:
             out += "\nSkipped here: " + "; ".join(f"{k} ({v})" for k, v in self.skipped.items()) + ".\n"
@@ -117,7 +113,7 @@ def leaderboard(
     from khabar.baselines import available_systems, get_system, registry
 
     from .gold import load_gold
-    from .predictions import write_predictions
+    from .predictions import read_predictions, write_predictions
     from .scoring import score, settings_for
 
     gold = gold or load_gold()
@@ -134,6 +130,9 @@ def leaderboard(
         system = get_system(name)
         preds = system.predict(gold.documents)
         seconds = time.perf_counter() - t0
+        if out_dir is not None:
+            path = write_predictions(preds, Path(out_dir) / "predictions" / f"{name}.jsonl", overwrite=True)
+            preds = read_predictions(path, gold)  # score exactly the file `khabar score` would read
         tasks = [t for t in TASKS if t in getattr(system, "tasks", TASKS)]
         scheme = getattr(system, "scheme", "fine")
         report = score(gold, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
@@ -147,12 +146,7 @@ def leaderboard(
         if bar:
             bar.advance()
         if out_dir is not None:
-            out = Path(out_dir)
-            (out / "predictions").mkdir(parents=True, exist_ok=True)
-            (out / "scores").mkdir(parents=True, exist_ok=True)
-            write_predictions(preds, out / "predictions" / f"{name}.jsonl", overwrite=True)
-            (out / "scores" / f"{name}.json").write_text(
-                json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write_text(Path(out_dir) / "scores" / f"{name}.json", _json(report.to_dict()), overwrite=True)
     if bar:
         bar.close()
     board = Leaderboard(rows, {k: v for k, v in skipped.items() if systems is None or k in systems},
@@ -177,11 +171,14 @@ def _portable(scores: dict) -> dict:
 
 def write_results(board: Leaderboard, out: Path) -> None:
     """leaderboard.json, .csv and .md."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "leaderboard.json").write_text(json.dumps(board.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
-    board.to_frame().to_csv(out / "leaderboard.csv", index=False)
-    (out / "leaderboard.md").write_text(board.to_markdown(), encoding="utf-8")
+    write_text(out / "leaderboard.json", _json(board.to_dict()), overwrite=True)
+    write_text(out / "leaderboard.csv", board.to_frame().to_csv(index=False), overwrite=True)
+    write_text(out / "leaderboard.md", board.to_markdown(), overwrite=True)
+
+
+def _json(obj: dict) -> str:
+    """The committed results' JSON layout: indented, Arabic unescaped, a final newline."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
 class _progress:

@@ -12,13 +12,15 @@ import io
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from .scoring.tasks import REGISTRY
+
 # The Okabe–Ito palette (colour-blind safe), in the order systems get their colours.
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
 NONE_LABEL = "(none)"
 """The confusion matrix's row/column for a gold name with no predicted span, or the reverse."""
 
-TASK_TITLES = {"ner": "NER (strict)", "quotes": "Quotes (attribution)", "numbers": "Numbers (end-to-end)"}
+TASK_TITLES = {name: f"{t.short} ({t.headline[1].replace('_', '-')})" for name, t in REGISTRY.items()}
 
 
 def _figure(width: float, height: float):
@@ -258,8 +260,9 @@ def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping 
 
         reports = {n: score(gold, list(p), scheme=scheme, n_boot=n_boot, seed=seed)
                    for n, p in predictions_by_system.items()}
+    from .writer import write_bytes
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     charts = {
         "f1": lambda: f1_png(f1_rows(reports), palette=list(reports)),
@@ -270,6 +273,6 @@ def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping 
     }
     for name, draw in charts.items():
         path = out / f"{name}.png"
-        path.write_bytes(draw())
+        write_bytes(path, draw(), overwrite=True)
         written[name] = path
     return written

@@ -21,21 +21,14 @@ from typing import Mapping, Sequence
 
 from .errors import KhabarError
 from .model import Document, Gold, Prediction, Span
+from .scoring.tasks import HEADLINE_TEXT, REGISTRY, TASKS
 
-TASKS: tuple[str, ...] = ("ner", "quotes", "numbers")
-TASK_TITLES = {"ner": "Named entities", "quotes": "Quotes", "numbers": "Numbers"}
-HEADLINE_TEXT = {
-    "ner": "strict: span and type",
-    "quotes": "attribution: content (token overlap) and speaker",
-    "numbers": "end to end: exact span, value and kind",
-}
+TASK_TITLES = {name: t.title for name, t in REGISTRY.items()}
 
 
 def headline_line(task: str) -> tuple[str, str, str]:
     """(subset, metric, label) of the task's headline line: the one its highlights show."""
-    from .scoring import HEADLINE
-
-    return HEADLINE[task]
+    return REGISTRY[task].headline
 
 
 GLYPH = {"TP": "✓", "FP": "+", "FN": "−", "partial": "≈", "wrong": "≠"}
@@ -596,7 +589,7 @@ def render_report(predictions_by_system: Mapping[str, Sequence[Prediction]], gol
     systems' own scores; `reports` reuses scorer reports already computed (else they are
     scored here with `scheme`, `n_boot` and `seed`).
     """
-    from . import __version__
+    from .version import __version__
     from .gold import load_gold
 
     gold = gold if gold is not None else load_gold()
@@ -706,15 +699,14 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     file unless `overwrite`). Names default to the files' stems; `leaderboard` defaults to
     `results/leaderboard.json` when that file exists. With `lenient`, bad records are skipped
     and one line per file saying how many is appended to `notes` (and shown in the page)."""
-    from .gold import load_gold, read_json
+    from .files import read_json
+    from .gold import load_gold
+    from .writer import check_target, write_text
     from .leaderboard import RESULTS_DIR
     from .predictions import read_predictions
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise KhabarError("file exists; refusing to overwrite it (use --force)", file=str(out), exit_code=2)
-    if out.is_dir():
-        raise KhabarError("is a directory; give a file name for the report", file=str(out), exit_code=2)
+    check_target(out, overwrite)
     if not paths:
         raise KhabarError("give at least one predictions file", exit_code=2)
     if names is None:
@@ -744,8 +736,4 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     elif leaderboard is not None:
         raise KhabarError("file not found", file=str(lb), exit_code=2)
     page = render_report(preds, gold, board, scheme=scheme, n_boot=n_boot, seed=seed, notes=notes)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_text(out, page, overwrite)

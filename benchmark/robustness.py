@@ -86,7 +86,7 @@ class RobustnessReport:
 
     @property
     def signature(self) -> str:
-        from . import __version__
+        from .version import __version__
         from .perturb import VERSION
 
         names = ",".join(self.perturbations)
@@ -224,15 +224,13 @@ def export_variants(gold: Gold | None, out_dir: str | Path, overwrite: bool = Fa
     Refuses, before writing anything, if a target file exists and `overwrite` is false."""
     from .gold import content_hash, load_gold, to_dict, write_gold
     from .perturb import VERSION
+    from .writer import check_folder, write_text
 
     gold = gold if gold is not None else load_gold()
     vs, skipped = perturbed(gold, perturbations, seed)
     out = Path(out_dir)
     targets = [out / f"{v.perturbation.name}.json" for v in vs] + [out / MANIFEST]
-    if not overwrite:
-        for t in targets:
-            if t.exists():
-                raise KhabarError("file exists; refusing to overwrite it (use --force)", file=str(t), exit_code=2)
+    check_folder(out, [t.name for t in targets], overwrite)
     written, entries = [], []
     for v, path in zip(vs, targets):
         raw = to_dict(v.gold)
@@ -245,9 +243,7 @@ def export_variants(gold: Gold | None, out_dir: str | Path, overwrite: bool = Fa
     manifest = {"schema": "khabar-variants/1", "perturbations_version": VERSION, "seed": seed,
                 "gold": {"version": gold.version, "sha256": gold.sha256 or content_hash(to_dict(gold))},
                 "variants": entries, "skipped": skipped}
-    tmp = targets[-1].with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(targets[-1])
+    write_text(targets[-1], json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", overwrite)
     written.append(targets[-1])
     return written
 
@@ -259,7 +255,7 @@ def _outcomes(report, task: str) -> tuple[dict[tuple[str, str], tuple[str, dict]
     """From a scoring report's headline details: {(doc, gold id): (outcome, gold)} and the
     predictions the headline does not count as correct [(doc, pred, outcome)]: spurious ones,
     and those with the wrong boundaries, type, speaker or value (each is a false positive)."""
-    from .scoring.report import HEADLINE
+    from .scoring.tasks import HEADLINE
 
     subset, metric, _ = HEADLINE[task]
     gold_items, spurious = {}, []

@@ -17,10 +17,9 @@ def run_system(name: str, output: str | Path, gold_path: str | Path | None = Non
 
     from .gold import load_gold
     from .predictions import write_predictions
+    from .writer import check_target
 
-    out = Path(output)
-    if out.exists() and not overwrite:
-        raise KhabarError("file exists; use --force to overwrite it", file=str(out), exit_code=2)
+    out = check_target(output, overwrite)
     gold = load_gold(gold_path)
     try:
         system = get_system(name, **options)

@@ -43,3 +43,14 @@ def map_type(label: str, scheme: str) -> str | None:
     if scheme == "coarse":
         return FINE_TO_COARSE.get(label)
     raise ValueError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+
+
+IGNORED_LABELS: tuple[str, ...] = (
+    "MISC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "PRODUCT",
+    "WORK_OF_ART", "LAW", "LANGUAGE",
+)
+"""Labels accepted in predictions but never scored: CoNLL's MISC and the other OntoNotes 5
+types. They have no place in khabar's schemes, so they are ignored, not false positives."""
+
+ENTITY_LABELS: tuple[str, ...] = FINE_TYPES + IGNORED_LABELS
+"""Every NER label a prediction may carry."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from .leaderboard import HEADLINE, TASKS, Leaderboard
+from .leaderboard import Leaderboard
+from .scoring.tasks import HEADLINE_TEXT, TASKS
 
 
 def leaderboard_table(board: Leaderboard) -> Table:
     """System x task: P / R / F1 with the 95% bootstrap interval of F1."""
     table = Table(title=f"khabar leaderboard (gold {board.gold_version}, {board.gold_hash[:12]})",
-                  caption="; ".join(f"{t}: {d}" for t, d in HEADLINE.items()))
+                  caption="; ".join(f"{t}: {d}" for t, d in HEADLINE_TEXT.items()))
     table.add_column("system", style="bold", no_wrap=True)
     for t in TASKS:
         table.add_column(f"{t}\nP / R / F1 [95% CI]", justify="right", no_wrap=True)

@@ -215,10 +215,11 @@ def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
 
 def validate_file(path: str | Path) -> list[Violation]:
     """All violations in the gold file at `path` (a parse error is one violation)."""
-    from .gold import read_json
+    from .files import parse_json, read_text
 
     try:
-        raw = read_json(path)
+        text = read_text(path)
+        raw = parse_json(text, path)
     except KhabarError as e:
         return [Violation(e.file or str(path), e.line, e.field or "", e.message)]
-    return validate_raw(raw, str(path), Path(path).read_text(encoding="utf-8"))
+    return validate_raw(raw, str(path), text)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.baselines.base import available_systems, get_system
+from khabar.baselines import available_systems, get_system
 from khabar.errors import KhabarError
 from khabar.predictions import write_predictions
 

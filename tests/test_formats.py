@@ -121,7 +121,7 @@ def test_cli_import_writes_a_valid_gold(gold, tmp_path):
     same(load_gold(tmp_path / "g.json"), gold)
     again = subprocess.run([sys.executable, "-m", "khabar", "import", "--format", "brat", str(tmp_path / "brat"),
                             "-o", str(tmp_path / "g.json")], capture_output=True, text=True)
-    assert again.returncode == 1 and "refusing to overwrite" in again.stderr and "Traceback" not in again.stderr
+    assert again.returncode == 2 and "refusing to overwrite" in again.stderr and "Traceback" not in again.stderr
 
 
 def test_exports_refuse_to_overwrite(gold, tmp_path):

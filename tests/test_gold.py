@@ -4,7 +4,8 @@ import json
 import pytest
 
 from khabar.errors import KhabarError
-from khabar.gold import content_hash, dumps, from_dict, load_gold, read_json, to_dict, write_gold
+from khabar.files import read_json
+from khabar.gold import content_hash, dumps, from_dict, load_gold, to_dict, write_gold
 from tests.conftest import REPO, SHARED
 
 

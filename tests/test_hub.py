@@ -59,8 +59,30 @@ def decode(tags: list[str], starts: list[int], ends: list[int]) -> list[tuple[in
     return [tuple(s) for s in spans]
 
 
+def test_configs_are_objects():
+    assert hub.CONFIG_NAMES == ("ner", "quotes", "numbers", "documents")
+    assert all(isinstance(c, hub.HubConfig) for c in hub.CONFIGS)
+    assert [c.name for c in hub.CONFIGS if c.default] == [hub.DEFAULT_CONFIG] == ["ner"]
+    quotes = hub.get_config("quotes")
+    assert quotes.data_path == hub.data_path("quotes") == "quotes/test-00000-of-00001.parquet"
+    assert quotes.card_entry() == {"config_name": "quotes",
+                                   "data_files": [{"split": "test", "path": "quotes/test-*"}]}
+    assert hub.get_config("ner").card_entry()["default"] is True
+    with pytest.raises(KhabarError, match="unknown config 'sentiment'; expected one of ner, quotes"):
+        hub.get_config("sentiment")
+
+
+def test_card_template_is_filled(gold):
+    """Every `$placeholder` of hub_card.md gets a value; the template itself holds no computed text."""
+    template = hub.CARD_TEMPLATE.read_text(encoding="utf-8")
+    assert "${gold_sha256}" in template and gold.sha256 not in template
+    prose = hub.card_prose(gold)
+    assert "$" not in prose and prose.startswith(f"# {hub.PRETTY_NAME}\n")
+    assert "@misc{khabar," in prose and "{{khabar contributors}}" in prose
+
+
 def test_layout(folder):
-    for cfg in hub.CONFIGS:
+    for cfg in hub.CONFIG_NAMES:
         assert (folder / cfg / "test-00000-of-00001.parquet").is_file()
     meta = front_matter(folder)
     assert meta["language"] == ["ar"] and meta["license"] == "cc-by-4.0"
@@ -71,7 +93,7 @@ def test_layout(folder):
     card = DatasetCard((folder / "README.md").read_text(encoding="utf-8"))
     assert card.data.pretty_name and card.data.license == "cc-by-4.0"
     configs = {c["config_name"]: c for c in meta["configs"]}
-    assert set(configs) == set(hub.CONFIGS)
+    assert set(configs) == set(hub.CONFIG_NAMES)
     assert [c for c, v in configs.items() if v.get("default")] == ["ner"]
     assert configs["quotes"]["data_files"] == [{"split": "test", "path": "quotes/test-*"}]
 
@@ -96,7 +118,7 @@ def test_card_counts_match_the_data(folder, gold):
         assert heading in card
 
 
-@pytest.mark.parametrize("cfg", hub.CONFIGS)
+@pytest.mark.parametrize("cfg", hub.CONFIG_NAMES)
 def test_each_config_loads_offline_with_typed_features(folder, cfg, tmp_path, gold):
     dd = load_folder(folder, cfg, tmp_path / "cache")
     assert list(dd) == ["test"]
@@ -242,7 +264,7 @@ def test_croissant_describes_the_same_records(folder, gold, tmp_path):
                 out[k] = item[k]
         return out
 
-    for cfg in hub.CONFIGS:
+    for cfg in hub.CONFIG_NAMES:
         loaded = load_folder(folder, cfg, tmp_path / cfg)["test"]
         want = loaded.to_list()
         if cfg == "documents":

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from khabar.baselines.base import registry
+from khabar.baselines import registry
 from khabar.baselines.llm import prompts
 from khabar.baselines.llm.cache import ResponseCache, cache_key
 from khabar.baselines.llm.client import ChatClient, endpoint_url, retry_after_seconds

@@ -12,7 +12,8 @@ import pytest
 from khabar.baselines import get_system
 from khabar import KhabarError, load_gold
 from khabar.iob import iob2
-from khabar.predictions import ENTITY_LABELS, SCHEMA_PATH, read_predictions, write_predictions
+from khabar.predictions import SCHEMA_PATH, read_predictions, write_predictions
+from khabar.schema import ENTITY_LABELS
 from khabar.scoring import score
 
 

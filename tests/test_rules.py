@@ -9,7 +9,7 @@ import pytest
 
 from khabar.baselines import get_system
 from khabar.baselines import gazetteers as gz
-from khabar.baselines.base import TASKS
+from khabar.scoring.tasks import TASKS
 from khabar.baselines.rules import Rules
 from khabar.baselines.rules_ner import find_entities
 from khabar.baselines.rules_quotes import find_quotes

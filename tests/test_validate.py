@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from khabar.gold import DEFAULT_GOLD, dumps, read_json
+from khabar.files import read_json
+from khabar.gold import DEFAULT_GOLD, dumps
 from khabar.validate import validate_file, validate_raw
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from khabar.writer import write_text
 
 
 def default_cache_dir() -> Path:
@@ -58,16 +59,4 @@ class ResponseCache:
     def put(self, key: str, entry: dict) -> None:
         if not self.write:
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f, ensure_ascii=False, indent=1)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_text(self._path(key), json.dumps(entry, ensure_ascii=False, indent=1), overwrite=True)

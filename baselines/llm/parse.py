@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from khabar.normalize import to_western_digits
-from khabar.predictions import IGNORED_LABELS
+from khabar.schema import IGNORED_LABELS
 from khabar.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)(?:```|\Z)", re.S)

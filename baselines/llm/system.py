@@ -272,9 +272,9 @@ class LLMSystem:
             }
             try:
                 self.cache.put(key, entry)
-            except OSError as e:  # a paid answer is still used; the next run will ask again
+            except KhabarError as e:  # a paid answer is still used; the next run will ask again
                 with self._lock:
-                    self.notes[f"cache not written ({self.cache.dir}: {e.strerror})"] += 1
+                    self.notes[f"cache not written ({self.cache.dir}: {e.message.removeprefix('cannot write: ')})"] += 1
         with self._lock:
             row = self.usage[job.group]
             row.requests += 1

@@ -29,10 +29,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..errors import KhabarError
-from ..gold import read_json
+from ..files import read_json
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from . import FORMAT, IMPORTED_VERSION, Origins, check_free, fresh_id, read_text, safe_doc_id, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, fresh_id, read_text, safe_doc_id, validated, write_text
 
 MANIFEST = "khabar.json"
 MANIFEST_FORMAT = "khabar-brat/1"
@@ -171,15 +171,15 @@ def export_brat(gold: Gold, out: str | Path, overwrite: bool = False) -> list[Pa
     """Write `<doc id>.txt` and `<doc id>.ann` per document, `annotation.conf` and `khabar.json`."""
     out = Path(out)
     names = [f"{safe_doc_id(d.id)}{ext}" for d in gold.documents for ext in (".txt", ".ann")]
-    check_free(out, names + ["annotation.conf", MANIFEST], overwrite)
+    check_folder(out, names + ["annotation.conf", MANIFEST], overwrite)
     anns = [document_ann(d) for d in gold.documents]  # fail before writing anything
     written = []
     for d, ann in zip(gold.documents, anns):
-        written.append(write_text(out / f"{d.id}.txt", d.text))
-        written.append(write_text(out / f"{d.id}.ann", ann))
-    written.append(write_text(out / "annotation.conf", annotation_conf(gold)))
+        written.append(write_text(out / f"{d.id}.txt", d.text, overwrite))
+        written.append(write_text(out / f"{d.id}.ann", ann, overwrite))
+    written.append(write_text(out / "annotation.conf", annotation_conf(gold), overwrite))
     manifest = {"format": MANIFEST_FORMAT, "version": gold.version, "documents": [d.id for d in gold.documents]}
-    written.append(write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    written.append(write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", overwrite))
     return written
 
 

@@ -26,7 +26,7 @@ from ..errors import KhabarError
 from ..iob import iob2
 from ..model import Gold
 from ..schema import FINE_TYPES, SCHEMES, types_of
-from . import FORMAT, IMPORTED_VERSION, Origins, check_free, read_text, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, read_text, validated, write_text
 
 
 def file_name(scheme: str) -> str:
@@ -51,8 +51,8 @@ def export_conll(gold: Gold, out: str | Path, overwrite: bool = False,
                  schemes: tuple[str, ...] = SCHEMES) -> list[Path]:
     """Write `ner.<scheme>.conll` per scheme into the folder `out`."""
     out = Path(out)
-    check_free(out, [file_name(s) for s in schemes], overwrite)
-    return [write_text(out / file_name(s), dumps(gold, s)) for s in schemes]
+    check_folder(out, [file_name(s) for s in schemes], overwrite)
+    return [write_text(out / file_name(s), dumps(gold, s), overwrite) for s in schemes]
 
 
 def _decode(tags: list[tuple[str, int]], file: str) -> list[tuple[int, int, str]]:

@@ -26,7 +26,7 @@ from xml.sax.saxutils import quoteattr
 from ..errors import KhabarError
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from . import FORMAT, IMPORTED_VERSION, Origins, check_free, fresh_id, read_text, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, fresh_id, read_text, validated, write_text
 
 TASKS_FILE = "tasks.json"
 CONFIG_FILE = "label_config.xml"
@@ -160,9 +160,9 @@ def export_labelstudio(gold: Gold, out: str | Path, overwrite: bool = False,
                        as_predictions: bool = False) -> list[Path]:
     """Write `tasks.json` (one task per document) and `label_config.xml` into the folder `out`."""
     out = Path(out)
-    check_free(out, [TASKS_FILE, CONFIG_FILE], overwrite)
+    check_folder(out, [TASKS_FILE, CONFIG_FILE], overwrite)
     body = json.dumps(tasks(gold, as_predictions), ensure_ascii=False, indent=2) + "\n"
-    return [write_text(out / TASKS_FILE, body), write_text(out / CONFIG_FILE, label_config())]
+    return [write_text(out / TASKS_FILE, body, overwrite), write_text(out / CONFIG_FILE, label_config(), overwrite)]
 
 
 # --- import -----------------------------------------------------------------------------------

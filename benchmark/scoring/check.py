@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..errors import KhabarError
 from ..files import read_json
-from .report import HEADLINE, Report
+from .report import Report
+from .tasks import HEADLINE
 from .signature import parse
 
 
@@ -107,7 +108,7 @@ def check(predictions, baseline: str | Path | dict, tolerance: float = 0.01, gol
           ) -> CheckResult:
     """Score `predictions` (a path, a list of `Prediction`, or a `Report`) and gate it."""
     from ..gold import load_gold
-    from . import score
+    from .scorer import score
 
     base = load_baseline(baseline)
     settings = parse(base["signature"]) if "signature" in base else {}

@@ -26,7 +26,7 @@ from .bootstrap import CONFIDENCE, f1_of, weights
 from .corpus import resolve_tasks, tally
 from .counts import Key, Tally
 from .overlap import OVERLAP_THRESHOLD
-from .report import HEADLINE, TASKS
+from .tasks import HEADLINE, TASKS
 
 METHODS = ("bootstrap", "ar")
 
@@ -141,7 +141,7 @@ def compare(gold: Gold, a: Sequence[Prediction], b: Sequence[Prediction], *, tas
             method: str = "bootstrap", n: int = 1000, seed: int = 0, overlap: float = OVERLAP_THRESHOLD
             ) -> Comparison:
     """Paired test of B against A on every micro line of the tasks both predict."""
-    from .. import __version__
+    from ..version import __version__
     from .signature import gold_id
 
     if tasks is None:

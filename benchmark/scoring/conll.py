@@ -612,7 +612,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
 
 
 def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
-    from .. import __version__
+    from ..version import __version__
     from .bootstrap import CONFIDENCE
     from .prf import Metric
     from .report import Report, Row, _macro, _sorted

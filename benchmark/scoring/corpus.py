@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from collections.abc import Sequence
 
 from ..errors import KhabarError
-from ..model import Document, Gold, PredEntity, Prediction, PredNumber, PredQuote, Span
+from ..model import Document, Gold, Prediction, Span
 from ..tokens import tokenize
 from ..schema import map_type
-from . import ner, numbers, quotes
 from .counts import Accumulator, Tally
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD
-from .report import TASKS
+from .tasks import REGISTRY, TASKS, Context
 
 
 def predicted_tasks(predictions: Sequence[Prediction]) -> tuple[str, ...]:
     """The tasks that at least one prediction fills (in khabar's task order)."""
-    have = set()
-    for p in predictions:
-        if p.entities is not None:
-            have.add("ner")
-        if p.quotes is not None:
-            have.add("quotes")
-        if p.numbers is not None:
-            have.add("numbers")
-    return tuple(t for t in TASKS if t in have)
+    return tuple(t.name for t in REGISTRY.values() if any(getattr(p, t.field) is not None for p in predictions))
 
 
 def resolve_tasks(tasks, predictions: Sequence[Prediction]) -> tuple[str, ...]:
@@ -85,28 +77,21 @@ def tally(gold: Gold | Sequence[Document], predictions: Sequence[Prediction], *,
         if pred is None:
             missing += 1
             pred = Prediction(doc.id)
-        if "ner" in tasks:
-            ner.tally_document(acc, doc, pred.entities or [], scheme, unit_of, details, label_map, gold_labels)
-        if "quotes" in tasks:
-            quotes.tally_document(acc, doc, pred.quotes or [], unit_of, details, overlap)
-        if "numbers" in tasks:
-            numbers.tally_document(acc, doc, pred.numbers or [], unit_of, details, overlap)
+        ctx = Context(unit_of, scheme, overlap, label_map, gold_labels, details)
+        for t in tasks:
+            REGISTRY[t].tally(acc, doc, getattr(pred, REGISTRY[t].field) or [], ctx)
         if pred.unaligned:
-            _tally_unaligned(acc, doc, pred, tasks, scheme, unit_of, label_map, gold_labels, overlap)
+            _tally_unaligned(acc, doc, pred, tasks, replace(ctx, details=None))
     if notes is not None:
         if missing:
             notes.append(f"{missing} gold document(s) had no prediction and count as predicting nothing")
         for t in tasks:
-            if predictions and not any(getattr(p, _FIELD[t]) is not None for p in predictions):
+            if predictions and not any(getattr(p, REGISTRY[t].field) is not None for p in predictions):
                 notes.append(f"no prediction fills task {t!r}: scored as predicting nothing")
     return acc.tally()
 
 
-_FIELD = {"ner": "entities", "quotes": "quotes", "numbers": "numbers"}
-
-
-def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, scheme, unit_of, label_map,
-                     gold_labels, overlap) -> None:
+def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, ctx: Context) -> None:
     """Count each unaligned item (`part == "item"`) as a false positive on every metric line of
     its task, in the paragraph it was reported for.
 
@@ -125,12 +110,7 @@ def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, s
         toks = tokenize(para.text, para.start) or tokenize(doc.text)
         return Span(toks[0].start, toks[0].end, toks[0].text)
 
-    ents = [PredEntity(anchor(u), str((u.get("item") or {}).get("type", ""))) for u in recs if u["task"] == "ner"]
-    quots = [PredQuote(None, anchor(u), None) for u in recs if u["task"] == "quotes"]
-    nums = [PredNumber(anchor(u), None) for u in recs if u["task"] == "numbers"]
-    if ents:
-        ner.tally_document(acc, empty, ents, scheme, unit_of, None, label_map, gold_labels)
-    if quots:
-        quotes.tally_document(acc, empty, quots, unit_of, None, overlap)
-    if nums:
-        numbers.tally_document(acc, empty, nums, unit_of, None, overlap)
+    for t in tasks:
+        items = [REGISTRY[t].spurious(anchor(u), u) for u in recs if u["task"] == t]
+        if items:
+            REGISTRY[t].tally(acc, empty, items, ctx)

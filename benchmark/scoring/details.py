@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-OUTCOMES: tuple[str, ...] = ("TP", "FP", "FN", "partial", "wrong_type", "wrong_speaker", "wrong_value", "wrong_kind")
-
-
 @dataclass(frozen=True)
 class Detail:
     """One gold and/or predicted item with its outcome under one metric.

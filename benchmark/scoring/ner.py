@@ -22,16 +22,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from ..fields import Bad, span as check_span
 from ..model import Document, PredEntity
-from ..schema import map_type
+from ..schema import ENTITY_LABELS, FINE_TYPES, map_type
 from .counts import Accumulator
 from .details import Detail
 from .prf import CATEGORIES, COR, INC, MIS, PAR, SPU
 
 MODES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 """khabar's mode names; `type` is nervaluate's `ent_type`."""
-
-NERVALUATE_NAMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 
 Ent = tuple[int, int, str]
 
@@ -178,3 +177,21 @@ def _pred_dict(item) -> dict:
     if p.type != label:
         out["predicted_type"] = p.type
     return out
+
+
+def read_entity(item, text: str, where: str, label_map: dict[str, str] | None = None) -> PredEntity:
+    """One predicted entity `{start, end, text, type}` of `text`, checked; `label_map` renames
+    its label first."""
+    if not isinstance(item, dict):
+        raise Bad(where, "expected an object {start, end, text, type}")
+    sp = check_span(item, text, where)
+    if "type" not in item:
+        raise Bad(f"{where}.type", "missing field")
+    label = item["type"]
+    if not isinstance(label, str):
+        raise Bad(f"{where}.type", f"expected a string, got {label!r}")
+    label = label_map.get(label, label) if label_map else label
+    if label not in ENTITY_LABELS:
+        raise Bad(f"{where}.type", f"unknown type {label!r}; expected one of {', '.join(FINE_TYPES)} "
+                                   "(or an ignored label such as MISC)")
+    return PredEntity(sp, label)

@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..fields import Bad, span as check_span
 from ..model import Document, Number, PredNumber
+from ..schema import NUMBER_KINDS
+from ..validate import is_number
 from .counts import Accumulator
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD, TokenIndex, exact, one_to_one
@@ -82,3 +85,22 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredNumber],
     for gi, pi in overlap_pairs:
         ok = same_value(gold[gi].value, pred[pi].value)
         emit("value", COR if ok else INC, gi, pi, None if ok else "wrong_value")
+
+
+def read_number(item, text: str, where: str, label_map=None) -> PredNumber:
+    """One predicted number `{start, end, text, value, kind, unit}` of `text`, checked."""
+    if not isinstance(item, dict):
+        raise Bad(where, "expected an object {start, end, text, value, kind}")
+    sp = check_span(item, text, where)
+    if "value" not in item:
+        raise Bad(f"{where}.value", "missing field (use null for no value)")
+    value = item["value"]
+    if value is not None and not is_number(value):
+        raise Bad(f"{where}.value", f"expected a finite number or null, got {value!r}")
+    kind = item.get("kind")
+    if kind is not None and kind not in NUMBER_KINDS:
+        raise Bad(f"{where}.kind", f"unknown kind {kind!r}; expected one of {', '.join(NUMBER_KINDS)}")
+    unit = item.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise Bad(f"{where}.unit", f"expected a string or null, got {unit!r}")
+    return PredNumber(sp, value, kind, unit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,17 +11,7 @@ from .counts import Key, Tally
 from .details import Detail
 from .prf import Metric
 from .signature import Signature, parse
-
-TASKS: tuple[str, ...] = ("ner", "quotes", "numbers")
-
-HEADLINE: dict[str, tuple[str, str, str]] = {
-    "ner": ("all", "strict", "micro"),
-    "quotes": ("all", "attribution", "micro"),
-    "numbers": ("all", "end_to_end", "micro"),
-}
-"""(subset, metric, label) of each task's headline line."""
-
-ACCURACY_LINES: frozenset[tuple[str, str]] = frozenset({("quotes", "speaker"), ("quotes", "type"), ("numbers", "value")})
+from .tasks import ACCURACY_LINES, HEADLINE, TASKS
 
 COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 
@@ -179,7 +168,3 @@ def _sorted(rows: list[Row], keys: list[Key]) -> list[Row]:
         return (order.get(r.task, 9), r.subset != "all", first.get((r.task, r.subset, r.metric), 0), lab, r.label)
 
     return sorted(rows, key=k)
-
-
-def is_nan(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)

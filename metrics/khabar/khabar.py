@@ -60,7 +60,7 @@ def _as_json(x):
 def _reference_gold(references, gold_path):
     """The gold the references name: documents of a gold file, or documents given inline."""
     from khabar.errors import KhabarError
-    from khabar.gold import content_hash, from_dict, load_gold, to_dict
+    from khabar.gold import FORMAT, build_gold, content_hash, from_dict, load_gold, to_dict
     from khabar.hub import gold_from_documents
 
     inline = [r.lstrip().startswith("{") for r in references]
@@ -73,14 +73,8 @@ def _reference_gold(references, gold_path):
                 docs.append(d)
         if all("gold_version" in d for d in docs):
             return gold_from_documents(docs)
-        raw = {"format": "khabar-gold/1", "version": "inline", "documents": docs}
-        from khabar.validate import validate_raw
-
-        problems = validate_raw(raw, "<references>")
-        if problems:
-            v = problems[0]
-            raise KhabarError(v.message, field=f"references.{v.field}")
-        return from_dict(raw, sha256=content_hash(raw))
+        raw = {"format": FORMAT, "version": "inline", "documents": docs}
+        return build_gold(raw, "<references>", field_prefix="references.")
     if any(inline):
         raise KhabarError("references mix document ids and documents; give one kind", field="references")
     gold = load_gold(gold_path)

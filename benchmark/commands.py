@@ -6,22 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import KhabarError
+from .errors import KhabarError
 
 
-def _write_new(path: Path, text: str, force: bool) -> None:
-    if path.exists() and not force:
-        raise KhabarError("file exists; refusing to overwrite it (use --force)", file=str(path), exit_code=2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def load(pred: str, gold_path: str | None, lenient: bool, echo=None):
+def load(pred: str, gold_path: str | Path | None, lenient: bool, echo=None):
     """(gold, predictions) for a predictions file, reporting what a lenient read skipped."""
-    from ..gold import load_gold
-    from ..predictions import read_predictions
+    from .gold import load_gold
+    from .predictions import read_predictions
 
     gold = load_gold(gold_path)
     preds = read_predictions(pred, gold, lenient=lenient)
@@ -30,17 +21,17 @@ def load(pred: str, gold_path: str | None, lenient: bool, echo=None):
     return gold, preds
 
 
-def score_command(pred: str | None, gold_path: str | None, scheme: str, tasks: str | None, as_json: bool,
+def score_command(*, pred: str | None, gold_path: str | Path | None, scheme: str, tasks: str | None, as_json: bool,
                   details: Path | None, lenient: bool, conll: str | None, n_boot: int, seed: int, force: bool,
                   full: bool) -> None:
-    from . import score
-    from .render import print_report
+    from .scoring import score
+    from .scoring.render import print_report
 
     def err(msg):
         print(msg, file=sys.stderr)
 
     if conll is not None:
-        from .conll import score_conll
+        from .scoring.conll import score_conll
 
         if pred is not None:
             raise KhabarError("give a predictions file or --conll, not both", exit_code=2)
@@ -53,19 +44,20 @@ def score_command(pred: str | None, gold_path: str | None, scheme: str, tasks: s
         if lenient:
             report.notes.append(f"lenient read: {preds.skipped} bad record(s) skipped")
     if details is not None:
-        text = "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in report.details)
-        _write_new(details, text, force)
+        from .writer import write_lines
+
+        write_lines(details, (json.dumps(d.to_dict(), ensure_ascii=False) for d in report.details), force)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
         print_report(report, full=full)
 
 
-def compare_command(a: str, b: str, gold_path: str | None, scheme: str, tasks: str | None, method: str, n: int,
+def compare_command(*, a: str, b: str, gold_path: str | Path | None, scheme: str, tasks: str | None, method: str, n: int,
                     seed: int, as_json: bool, lenient: bool, full: bool) -> None:
-    from ..gold import load_gold
-    from ..predictions import read_predictions
-    from .compare import compare
+    from .gold import load_gold
+    from .predictions import read_predictions
+    from .scoring.compare import compare
 
     gold = load_gold(gold_path)
     pa = read_predictions(a, gold, lenient=lenient)
@@ -94,12 +86,12 @@ def compare_command(a: str, b: str, gold_path: str | None, scheme: str, tasks: s
     console.print(f"signature: {result.signature}", soft_wrap=True)
 
 
-def check_command(pred: str, baseline: str, tolerance: float, gold_path: str | None, as_json: bool,
+def check_command(*, pred: str, baseline: str, tolerance: float, gold_path: str | Path | None, as_json: bool,
                   lenient: bool) -> int:
     """Print the gate's verdict; return the exit code (1 when a line dropped)."""
-    from .check import check
+    from .scoring.check import check
 
-    result = check(pred, baseline, tolerance, gold_path, lenient)
+    result = check(pred, baseline, tolerance=tolerance, gold=gold_path, lenient=lenient)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     elif result.ok:

@@ -1,0 +1,90 @@
+"""The task registry: NER, quotes and numbers as three objects of one protocol.
+
+A task scorer says what a task is called, which prediction field fills it, which line is its
+headline, which of its lines are accuracies, how to read one predicted item and how to tally
+one document. `TASKS`, `HEADLINE` and `ACCURACY_LINES` derive from `REGISTRY`, and scoring a
+corpus is one loop over it, so a fourth task is one module and one line below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..model import PredEntity, PredNumber, PredQuote, Span
+from . import ner, numbers, quotes
+from .counts import Accumulator
+from .details import Detail
+from .overlap import OVERLAP_THRESHOLD
+
+
+@dataclass
+class Context:
+    """What a document's tally needs besides the document and the items: settings of the run,
+    the paragraph of an offset (`unit_of`) and where per-item outcomes go (`details`)."""
+
+    unit_of: Callable[[int], str]
+    scheme: str = "fine"
+    overlap: float = OVERLAP_THRESHOLD
+    label_map: dict[str, str] | None = None
+    gold_labels: Sequence[str] = ()
+    details: list[Detail] | None = None
+
+
+@dataclass(frozen=True)
+class TaskScorer:
+    """One task: its name and prediction field, its headline (subset, metric, label) and what
+    the headline measures, its metric lines and those that are accuracies, its item reader
+    (`read(item, text, where, label_map)`), the key that makes two items duplicates, its
+    document tally, the false positive an unplaceable item becomes (`spurious(span, rec)`), and
+    its names for pages (`title`) and plot axes (`short`)."""
+
+    name: str
+    field: str
+    headline: tuple[str, str, str]
+    headline_text: str
+    metrics: tuple[str, ...]
+    accuracy: frozenset[str]
+    read: Callable
+    key: Callable[[object], tuple[int, int]]
+    tally: Callable[[Accumulator, object, Sequence, Context], None]
+    spurious: Callable[[Span, dict], object]
+    title: str = ""
+    short: str = ""
+
+
+NER = TaskScorer(
+    "ner", "entities", ("all", "strict", "micro"), "strict span+type micro F1", ner.MODES, frozenset(),
+    ner.read_entity, lambda e: e.span.key,
+    lambda acc, doc, items, c: ner.tally_document(acc, doc, items, c.scheme, c.unit_of, c.details, c.label_map,
+                                                  c.gold_labels),
+    lambda at, rec: PredEntity(at, str((rec.get("item") or {}).get("type", ""))),
+    title="Named entities", short="NER")
+
+QUOTES = TaskScorer(
+    "quotes", "quotes", ("all", "attribution", "micro"), "end-to-end attribution F1 (content + speaker)",
+    quotes.METRICS, quotes.ACCURACY, quotes.read_quote, lambda q: q.content.key,
+    lambda acc, doc, items, c: quotes.tally_document(acc, doc, items, c.unit_of, c.details, c.overlap),
+    lambda at, rec: PredQuote(None, at, None), title="Quotes", short="Quotes")
+
+NUMBERS = TaskScorer(
+    "numbers", "numbers", ("all", "end_to_end", "micro"), "end-to-end F1 (span + value + kind)",
+    numbers.METRICS, numbers.ACCURACY, numbers.read_number, lambda n: n.span.key,
+    lambda acc, doc, items, c: numbers.tally_document(acc, doc, items, c.unit_of, c.details, c.overlap),
+    lambda at, rec: PredNumber(at, None), title="Numbers", short="Numbers")
+
+REGISTRY: dict[str, TaskScorer] = {t.name: t for t in (NER, QUOTES, NUMBERS)}
+"""Every task, in khabar's task order."""
+
+TASKS: tuple[str, ...] = tuple(REGISTRY)
+HEADLINE: dict[str, tuple[str, str, str]] = {t.name: t.headline for t in REGISTRY.values()}
+"""(subset, metric, label) of each task's headline line."""
+HEADLINE_TEXT: dict[str, str] = {t.name: t.headline_text for t in REGISTRY.values()}
+"""What each task's headline line measures, in words."""
+ACCURACY_LINES: frozenset[tuple[str, str]] = frozenset((t.name, m) for t in REGISTRY.values() for m in t.accuracy)
+"""(task, metric) of the lines that are accuracies over matched items (P = R = F1)."""
+
+
+def task(name: str) -> TaskScorer:
+    """The task scorer called `name`."""
+    return REGISTRY[name]
