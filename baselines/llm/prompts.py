@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 
 from khabar.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
-
-TASKS = ("ner", "quotes", "numbers")
+from khabar.scoring.tasks import TASKS
 LANGS = ("en", "ar")
 LIST_KEY = {"ner": "entities", "quotes": "quotes", "numbers": "numbers"}
 

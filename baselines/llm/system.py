@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from khabar.align import Aligner, Unaligned
 from khabar.errors import KhabarError
 from khabar.model import Document, PredEntity, PredNumber, PredQuote, Prediction
+from khabar.scoring.tasks import TASKS
 
 from . import prompts
 from .cache import ResponseCache, cache_key, document_hash
 from .client import ChatClient, StructuredOutputRejected, endpoint_url
 from .parse import extract_json, normalize_item, task_list
 
-TASKS = ("ner", "quotes", "numbers")
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 JOINT = "joint"
 
