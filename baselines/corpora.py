@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from khabar import iob
 from khabar.errors import KhabarError
 from khabar.files import read_text
 from khabar.schema import FINE_TO_COARSE, FINE_TYPES, NUMBER_KINDS, SCHEMES
@@ -118,30 +119,23 @@ class CorpusSpan:
 
 
 def decode_nested(tags: tuple[tuple[str, ...], ...] | list[list[str]]) -> list[CorpusSpan]:
-    """Decode multi-tag IOB2 lines into spans, one open span per type.
+    """Decode multi-tag IOB2 lines into spans: each type's own tag sequence is decoded with
+    `iob.decode` (lenient: an I-X with no open X opens one), so X spans may nest in Y spans.
 
-    B-X opens an X span (closing an open one); I-X continues the open X span or, with none
-    open, opens one (the usual conlleval repair); a token without any X tag closes it.
-    """
-    spans: list[CorpusSpan] = []
-    open_: dict[str, list[int]] = {}  # label -> [start, column]
+    A span's column is the one its type was first written in on its first token."""
+    first_col: dict[tuple[int, str], int] = {}
+    per_type: dict[str, list[str]] = {}
     for i, token_tags in enumerate(tags):
-        here: dict[str, tuple[str, int]] = {}
         for col, t in enumerate(token_tags):
             if t == "O":
                 continue
-            prefix, label = t[0], t[2:]
-            if label not in here:
-                here[label] = (prefix, col)
-        for label in list(open_):
-            if label not in here or here[label][0] == "B":
-                start, col = open_.pop(label)
-                spans.append(CorpusSpan(start, i, label, col))
-        for label, (prefix, col) in here.items():
-            if label not in open_:
-                open_[label] = [i, col]
-    for label, (start, col) in open_.items():
-        spans.append(CorpusSpan(start, len(tags), label, col))
+            label = t[2:]
+            if (i, label) in first_col:
+                continue
+            first_col[i, label] = col
+            per_type.setdefault(label, ["O"] * len(tags))[i] = t
+    spans = [CorpusSpan(s, e, label, first_col[s, label])
+             for label, seq in per_type.items() for s, e, _ in iob.decode(seq)]
     return sorted(spans, key=lambda s: (s.start, -s.end, s.column))
 
 
@@ -322,16 +316,6 @@ def outermost(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, st
     return sorted(chosen)
 
 
-def spans_to_iob(n: int, spans: list[tuple[int, int, str]]) -> list[str]:
-    """IOB2 tags for `n` tokens from non-overlapping token spans `[start, end)`."""
-    tags = ["O"] * n
-    for s, e, label in spans:
-        tags[s] = f"B-{label}"
-        for i in range(s + 1, e):
-            tags[i] = f"I-{label}"
-    return tags
-
-
 def project(sentence: Sentence, label_map: LabelMap, channel: str = "entities") -> list[str]:
     """The sentence's IOB2 tags in khabar's labels for one channel.
 
@@ -350,7 +334,7 @@ def project(sentence: Sentence, label_map: LabelMap, channel: str = "entities") 
             raise ValueError(f"unknown channel {channel!r}")
         if target is not None:
             kept.append((sp.start, sp.end, target, sp.column))
-    return spans_to_iob(len(sentence.tokens), outermost(kept))
+    return iob.encode(len(sentence.tokens), outermost(kept))
 
 
 def project_corpus(corpus: Corpus, label_map: LabelMap, channel: str = "entities") -> tuple[list[list[str]], list[list[str]]]:
@@ -358,25 +342,3 @@ def project_corpus(corpus: Corpus, label_map: LabelMap, channel: str = "entities
     words = [list(s.tokens) for s in corpus.sentences]
     tags = [project(s, label_map, channel) for s in corpus.sentences]
     return words, tags
-
-
-def iob_spans(tags: list[str]) -> list[tuple[int, int, str]]:
-    """Token spans `[start, end)` from IOB2 tags, conlleval style: an I- that does not continue
-    a span of its type starts one. Bare labels (IO schemes) count as I-."""
-    spans, cur = [], None
-    for i, t in enumerate(list(tags) + ["O"]):
-        if t == "O" or not t:
-            prefix, label = "O", None
-        elif len(t) > 2 and t[1] == "-" and t[0] in "BIES":
-            prefix, label = t[0], t[2:]
-        else:
-            prefix, label = "I", t
-        if cur is not None and (prefix in "BSO" or label != cur[2]):
-            spans.append((cur[0], i, cur[2]))
-            cur = None
-        if label is not None and cur is None:
-            cur = [i, None, label]
-        if prefix in "ES" and cur is not None:
-            spans.append((cur[0], i + 1, cur[2]))
-            cur = None
-    return spans

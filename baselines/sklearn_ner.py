@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from khabar.errors import KhabarError
-from khabar.iob import spans_to_tags
+from khabar.iob import decode, spans_to_tags
 from khabar.model import Document, PredEntity, PredNumber, Prediction, Span
 from khabar.normalize import normalize
 from khabar.tokens import PUNCTUATION, Token, sentences
 
-from .corpora import WOJOOD, LabelMap, is_nisba, iob_spans, load_label_map, project_corpus, read_conll, strip_clitics
+from .corpora import WOJOOD, LabelMap, is_nisba, load_label_map, project_corpus, read_conll, strip_clitics
 
 C = 1.0
 """Inverse regularisation strength of the taggers: scikit-learn's default, fixed a priori."""
@@ -210,7 +210,7 @@ def parser_context(text: str) -> dict[tuple[int, int], object]:
 def tags_to_entities(text: str, tokens: list[Token], tags: list[str]) -> list[PredEntity]:
     return [
         PredEntity(Span(tokens[s].start, tokens[e - 1].end, text[tokens[s].start:tokens[e - 1].end]), label)
-        for s, e, label in iob_spans(tags)
+        for s, e, label in decode(tags)
     ]
 
 
@@ -218,7 +218,7 @@ def tags_to_numbers(text: str, tokens: list[Token], tags: list[str], context: di
     """Number predictions for the spans in `tags`; value and kind come from khabar's parser
     (the tagger finds spans only)."""
     out = []
-    for s, e, _ in iob_spans(tags):
+    for s, e, _ in decode(tags):
         start, end = tokens[s].start, tokens[e - 1].end
         value, kind = number_value(text[start:end], context, (start, end))
         out.append(PredNumber(Span(start, end, text[start:end]), value, kind))
@@ -436,10 +436,12 @@ def span_prf(gold: list[list[str]], pred: list[list[str]]) -> dict:
     sequences; agrees with seqeval's default mode (tested)."""
     from collections import Counter
 
+    from khabar.scoring.prf import prf as scoring_prf
+
     tp, n_gold, n_pred = Counter(), Counter(), Counter()
     for k, (g, p) in enumerate(zip(gold, pred, strict=True)):
-        gs = {(k, *s) for s in iob_spans(g)}
-        ps = {(k, *s) for s in iob_spans(p)}
+        gs = {(k, *s) for s in decode(g)}
+        ps = {(k, *s) for s in decode(p)}
         for s in gs:
             n_gold[s[3]] += 1
         for s in ps:
@@ -448,9 +450,7 @@ def span_prf(gold: list[list[str]], pred: list[list[str]]) -> dict:
             tp[s[3]] += 1
 
     def prf(t: int, g: int, p: int) -> dict:
-        pr = t / p if p else 0.0
-        rc = t / g if g else 0.0
-        f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+        pr, rc, f1 = scoring_prf(t, 0, 0, g - t, p - t)
         return {"precision": pr, "recall": rc, "f1": f1, "tp": t, "gold": g, "pred": p}
 
     types = sorted(set(n_gold) | set(n_pred))

@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 
+from khabar import iob
 from khabar.errors import KhabarError
 from khabar.model import Document, PredEntity, Prediction, Span
 from khabar.schema import FINE_TO_COARSE, SCHEMES
 from khabar.tokens import Token, sentences
 
-from .corpora import ANERCORP, GENERIC, LabelMap, iob_spans, load_label_map
+from .corpora import ANERCORP, GENERIC, LabelMap, load_label_map
 
 MODEL_ENV = "KHABAR_HF_MODEL"
 HOW_TO_CONFIGURE = (
@@ -30,11 +31,8 @@ _ANER_STYLE = {"PERS", "PER", "ORG", "LOC", "MISC"}
 
 def _continuation(label: str | None) -> str:
     """The label a token gets when a sub-word that began in an earlier token covers it."""
-    if label is None or label == "O":
-        return "O"
-    if len(label) > 2 and label[1] == "-" and label[0] in "BIES":
-        return "I-" + label[2:]
-    return label
+    tag = iob.with_prefix(label)
+    return "O" if tag == "O" else "I-" + iob.split_tag(tag)[1]
 
 
 def _owner(tokens: list[Token], starts: list[int], s: int, e: int) -> int | None:
@@ -78,7 +76,7 @@ def align_subwords(tokens: list[Token], offsets: list[tuple[int, int]], labels: 
 def word_spans(text: str, tokens: list[Token], tags: list[str]) -> list[tuple[Span, str]]:
     """(character span, model label) for each entity in word-level IOB tags."""
     out = []
-    for s, e, label in iob_spans(tags):
+    for s, e, label in iob.decode([iob.with_prefix(t) for t in tags]):
         start, end = tokens[s].start, tokens[e - 1].end
         out.append((Span(start, end, text[start:end]), label))
     return out

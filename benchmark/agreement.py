@@ -16,13 +16,13 @@ from pathlib import Path
 from .gold import load_gold
 from .iob import iob2
 from .model import Document, Gold
+from .scoring.prf import prf
 
 
 def _f1(a: set, b: set) -> dict:
+    """Pairwise F1 of two annotators' item sets (1.0 when both are empty: they agree)."""
     tp = len(a & b)
-    p = tp / len(b) if b else 1.0 if not a else 0.0
-    r = tp / len(a) if a else 1.0 if not b else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    f = 1.0 if not a and not b else prf(tp, 0, 0, len(a) - tp, len(b) - tp)[2]
     return {"a": len(a), "b": len(b), "both": tp, "f1": round(f, 4)}
 
 

@@ -50,7 +50,7 @@ def _tags_to_entities(tags, doc: Document) -> list[PredEntity]:
     """IOB2 tags over khabar's tokens (flat, or one list per paragraph) into entities.
 
     Tags are decoded paragraph by paragraph, so no entity crosses a line break."""
-    from .scoring.conll import decode, split_tag
+    from .iob import decode, split_tag
     from .tokens import sentences
 
     paras = sentences(doc.text)

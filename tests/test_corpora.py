@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from khabar.baselines.corpora import (
     ANERCORP,
@@ -14,7 +12,6 @@ from khabar.baselines.corpora import (
     LABEL_MAPS,
     WOJOOD,
     decode_nested,
-    iob_spans,
     is_nisba,
     load_label_map,
     project,
@@ -23,6 +20,7 @@ from khabar.baselines.corpora import (
     strip_clitics,
 )
 from khabar.errors import KhabarError
+from khabar.iob import decode
 from khabar.schema import FINE_TYPES
 
 from tests.conftest import SHARED
@@ -155,18 +153,6 @@ def test_label_maps_resolve(tmp_path):
         assert all(t is None or t in FINE_TYPES for t in lm.entities.values())
 
 
-_TAG = st.sampled_from(["O", "B-PER", "I-PER", "B-ORG", "I-ORG"])
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_TAG, max_size=25))
-def test_iob_spans_agree_with_seqeval(tags):
-    from seqeval.metrics.sequence_labeling import get_entities
-
-    expected = sorted((s, e + 1, t) for t, s, e in get_entities(list(tags)))
-    assert sorted(iob_spans(tags)) == expected
-
-
 @pytest.mark.skipif(not (WOJOOD_DIR / "train.txt").is_file(), reason="Wojood sample not present")
 @pytest.mark.parametrize("split", ["train", "val", "test"])
 def test_wojood_sample(split):
@@ -183,7 +169,7 @@ def test_wojood_sample(split):
             if t.startswith("I-"):
                 assert tags[k - 1][2:] == t[2:], (sent.line, k)
         raw_spans = {(s.start, s.end) for s in sent.spans()}
-        for s, e, label in iob_spans(tags):
+        for s, e, label in decode(tags):
             assert (s, e) in raw_spans  # every kept span is one the file wrote
             if label == "NORP":
                 assert e - s == 1 and is_nisba(sent.tokens[s])

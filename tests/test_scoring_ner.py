@@ -15,7 +15,8 @@ from khabar.model import PredEntity, Prediction, Span
 from khabar.schema import map_type
 from khabar.scoring import score
 from khabar.scoring import ner
-from khabar.scoring.conll import decode, score_tags
+from khabar.iob import decode
+from khabar.scoring.conll import score_tags
 
 LABELS = ("PER", "ORG", "LOC")
 NERVALUATE_MODES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}

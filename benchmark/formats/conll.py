@@ -19,11 +19,10 @@ mention its own entity cluster, named by its text.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import KhabarError
-from ..iob import iob2
+from .. import iob
 from ..model import Gold
 from ..schema import FINE_TYPES, SCHEMES, types_of
 from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, read_text, validated, write_text
@@ -40,7 +39,7 @@ def dumps(gold: Gold, scheme: str = "fine") -> str:
     for doc in gold.documents:
         lines.append(f"# doc_id = {doc.id}")
         lines.append(f"# gold_version = {gold.version}")
-        for para, (toks, tags) in zip(doc.paragraphs(), iob2(doc, scheme)):
+        for para, (toks, tags) in zip(doc.paragraphs(), iob.iob2(doc, scheme)):
             lines.append(f"# text = {para.text}")
             lines.extend(f"{t.text}\t{tag}" for t, tag in zip(toks, tags))
             lines.append("")
@@ -57,120 +56,115 @@ def export_conll(gold: Gold, out: str | Path, overwrite: bool = False,
 
 def _decode(tags: list[tuple[str, int]], file: str) -> list[tuple[int, int, str]]:
     """IOB2 tags (with their line numbers) to (first, last, type) token index triples; strict."""
-    spans, cur = [], None
-    for i, (tag, ln) in enumerate(tags):
-        if tag == "O":
-            cur = None
-            continue
-        m = re.fullmatch(r"([BI])-(.+)", tag)
-        if not m:
-            raise KhabarError(f"tag {tag!r} is not O, B-TYPE or I-TYPE", file=file, line=ln, field="tag")
-        bio, typ = m.groups()
-        if typ not in FINE_TYPES:
-            raise KhabarError(f"unknown label {typ!r}; expected one of {', '.join(FINE_TYPES)}", file=file, line=ln,
-                              field="tag")
-        if bio == "B" or cur is None or cur[2] != typ:
-            if bio == "I":
-                prev = tags[i - 1][0] if i else "the paragraph start"
-                raise KhabarError(f"{tag} follows {prev}: not IOB2 (an entity starts with B-)", file=file, line=ln,
-                                  field="tag")
-            cur = [i, i, typ]
-            spans.append(cur)
-        else:
-            cur[1] = i
-    return [tuple(s) for s in spans]
+    try:
+        spans = iob.decode([t for t, _ in tags], strict=True, scheme="IOB2", labels=FINE_TYPES)
+    except iob.TagError as e:
+        raise KhabarError(e.message, file=file, line=tags[e.index][1], field="tag") from None
+    return [(s, e - 1, typ) for s, e, typ in spans]
 
 
 def import_conll(path: str | Path) -> Gold:
     """Read a CoNLL IOB2 file into a validated `Gold` (NER only; one cluster per mention)."""
     p = Path(path)
     file = str(p)
-    source = read_text(p)
-    docs: list[dict] = []
-    version = None
-    origins = Origins()
-    state = {"doc": None, "para": None}
+    blocks = _Blocks(file)
+    for ln, line in enumerate(read_text(p).split("\n"), start=1):
+        blocks.feed(ln, line.rstrip("\r"))
+    blocks.flush()
+    if not blocks.docs:
+        raise KhabarError("no tokens found", file=file)
+    out_docs = [_document(d, file, blocks.origins) for d in blocks.docs]
+    raw = {"format": FORMAT, "version": blocks.version or IMPORTED_VERSION, "documents": out_docs}
+    return validated(raw, blocks.origins, file)
 
-    def new_doc(doc_id: str | None) -> None:
-        flush()
-        d = {"id": doc_id or f"doc{len(docs) + 1}", "paras": []}
-        docs.append(d)
-        state["doc"] = d
-        origins.add_doc(d["id"], file)
 
-    def flush() -> None:
-        para = state["para"]
-        state["para"] = None
-        if para is not None and (para["tokens"] or para["text"] is not None):
-            if state["doc"] is None:
-                new_doc(None)
-            state["doc"]["paras"].append(para)
+class _Blocks:
+    """The documents and paragraphs of a CoNLL file, line by line: `-DOCSTART-` or `# doc_id`
+    opens a document, `# text` gives a paragraph's exact text, a blank line ends a paragraph."""
 
-    def para() -> dict:
-        if state["para"] is None:
-            state["para"] = {"text": None, "tokens": [], "line": None}
-        return state["para"]
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.docs: list[dict] = []
+        self.version: str | None = None
+        self.origins = Origins()
+        self.doc: dict | None = None
+        self.current: dict | None = None
 
-    for ln, line in enumerate(source.split("\n"), start=1):
-        line = line.rstrip("\r")
+    def feed(self, ln: int, line: str) -> None:
         if line.startswith("-DOCSTART-"):
-            new_doc(None)
+            self.new_doc(None)
         elif line.startswith("#"):
-            key, eq, value = line[1:].lstrip().partition("=")
-            key = key.strip()
-            value = value[1:] if value.startswith(" ") else value
-            if not eq:
-                continue
-            if key == "doc_id":
-                new_doc(value.strip())
-            elif key == "gold_version":
-                version = version or value.strip()
-            elif key == "text":
-                flush()
-                para()["text"] = value
-                state["para"]["line"] = ln
+            self.comment(ln, line)
         elif not line.strip():
-            flush()
+            self.flush()
         else:
             cols = line.split("\t") if "\t" in line else line.split()
             if len(cols) < 2:
-                raise KhabarError("a token line needs a token and a tag", file=file, line=ln)
-            pr = para()
+                raise KhabarError("a token line needs a token and a tag", file=self.file, line=ln)
+            pr = self.para()
             pr["line"] = pr["line"] or ln
             pr["tokens"].append((cols[0], cols[-1].strip(), ln))
-    flush()
-    if not docs:
-        raise KhabarError("no tokens found", file=file)
 
-    out_docs = []
-    for d in docs:
-        texts, mentions = [], []
-        offset = 0
-        for pr in d["paras"]:
-            ptext = pr["text"] if pr["text"] is not None else " ".join(t for t, _, _ in pr["tokens"])
-            starts, pos = [], 0
-            for tok, _, ln in pr["tokens"]:
-                at = ptext.find(tok, pos)
-                if at < 0 or ptext[pos:at].strip():
-                    raise KhabarError(f"token {tok!r} does not follow the previous token in the # text line",
-                                      file=file, line=ln, field="token")
-                starts.append(at)
-                pos = at + len(tok)
-            for first, last, typ in _decode([(tag, ln) for _, tag, ln in pr["tokens"]], file):
-                s = offset + starts[first]
-                e = offset + starts[last] + len(pr["tokens"][last][0])
-                mid = f"M{len(mentions) + 1}"
-                mentions.append({"id": mid, "start": s, "end": e, "text": None, "type": typ,
-                                 "entity": f"E{len(mentions) + 1}", "form": "canonical", "kind": "name"})
-                origins.add(d["id"], mid, file, pr["tokens"][first][2])
-            texts.append(ptext)
-            offset += len(ptext) + 1
-        text = "\n".join(texts)
-        for m in mentions:
-            m["text"] = text[m["start"]:m["end"]]
-        entities = [{"id": m["entity"], "type": m["type"], "name_en": m["text"], "name_ar": m["text"]}
-                    for m in mentions]
-        out_docs.append({"id": d["id"], "text": text, "entities": entities, "mentions": mentions,
-                         "quotes": [], "numbers": []})
-    raw = {"format": FORMAT, "version": version or IMPORTED_VERSION, "documents": out_docs}
-    return validated(raw, origins, file)
+    def comment(self, ln: int, line: str) -> None:
+        """`# key = value` lines: doc_id, gold_version and text; any other comment is ignored."""
+        key, eq, value = line[1:].lstrip().partition("=")
+        key = key.strip()
+        value = value[1:] if value.startswith(" ") else value
+        if not eq:
+            return
+        if key == "doc_id":
+            self.new_doc(value.strip())
+        elif key == "gold_version":
+            self.version = self.version or value.strip()
+        elif key == "text":
+            self.flush()
+            self.para()["text"] = value
+            self.current["line"] = ln
+
+    def new_doc(self, doc_id: str | None) -> None:
+        self.flush()
+        self.doc = {"id": doc_id or f"doc{len(self.docs) + 1}", "paras": []}
+        self.docs.append(self.doc)
+        self.origins.add_doc(self.doc["id"], self.file)
+
+    def flush(self) -> None:
+        para, self.current = self.current, None
+        if para is not None and (para["tokens"] or para["text"] is not None):
+            if self.doc is None:
+                self.new_doc(None)
+            self.doc["paras"].append(para)
+
+    def para(self) -> dict:
+        if self.current is None:
+            self.current = {"text": None, "tokens": [], "line": None}
+        return self.current
+
+
+def _document(d: dict, file: str, origins: Origins) -> dict:
+    """The raw gold document of one CoNLL document: its paragraphs' text and decoded mentions."""
+    texts, mentions = [], []
+    offset = 0
+    for pr in d["paras"]:
+        ptext = pr["text"] if pr["text"] is not None else " ".join(t for t, _, _ in pr["tokens"])
+        starts, pos = [], 0
+        for tok, _, ln in pr["tokens"]:
+            at = ptext.find(tok, pos)
+            if at < 0 or ptext[pos:at].strip():
+                raise KhabarError(f"token {tok!r} does not follow the previous token in the # text line",
+                                  file=file, line=ln, field="token")
+            starts.append(at)
+            pos = at + len(tok)
+        for first, last, typ in _decode([(tag, ln) for _, tag, ln in pr["tokens"]], file):
+            s = offset + starts[first]
+            e = offset + starts[last] + len(pr["tokens"][last][0])
+            mid = f"M{len(mentions) + 1}"
+            mentions.append({"id": mid, "start": s, "end": e, "text": None, "type": typ,
+                             "entity": f"E{len(mentions) + 1}", "form": "canonical", "kind": "name"})
+            origins.add(d["id"], mid, file, pr["tokens"][first][2])
+        texts.append(ptext)
+        offset += len(ptext) + 1
+    text = "\n".join(texts)
+    for m in mentions:
+        m["text"] = text[m["start"]:m["end"]]
+    entities = [{"id": m["entity"], "type": m["type"], "name_en": m["text"], "name_ar": m["text"]} for m in mentions]
+    return {"id": d["id"], "text": text, "entities": entities, "mentions": mentions, "quotes": [], "numbers": []}

@@ -19,7 +19,8 @@ from .corpus import tally
 from .counts import Tally
 from .details import Detail
 from .prf import Metric
-from .report import Report, Row
+from .report import Report
+from .rows import Row
 from .scorer import report_from_tally, score, settings_for
 from .signature import Signature
 from .tasks import HEADLINE, REGISTRY, TASKS, TaskScorer

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .counts import Key, Tally
+from . import prf
+from .counts import Tally
 
 CONFIDENCE = 0.95
 _CHUNK_CELLS = 2_000_000
@@ -34,65 +35,34 @@ def weights(n_units: int, n_boot: int, seed: int) -> Iterator[np.ndarray]:
         done += b
 
 
-def f1_of(counts: np.ndarray, undefined: float = 0.0) -> np.ndarray:
-    """F1 over the last axis of five counts (any leading shape); 0/0 is 0, and `undefined`
-    where there is neither a gold nor a predicted item."""
-    c, i, pa, m, s = (counts[..., j].astype(float) for j in range(5))
-    tp = c + 0.5 * pa
-    actual, possible = c + i + pa + s, c + i + pa + m
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(actual > 0, tp / np.where(actual > 0, actual, 1), 0.0)
-        r = np.where(possible > 0, tp / np.where(possible > 0, possible, 1), 0.0)
-        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
-    return np.where(actual + possible > 0, f, undefined)
-
-
-def macro_f1_of(counts: np.ndarray) -> np.ndarray:
-    """Mean F1 over the label axis (-2), skipping labels with neither gold nor predicted items."""
-    f = f1_of(counts)
-    present = counts.sum(axis=-1) > 0
-    n = present.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(n > 0, (f * present).sum(axis=-1) / np.where(n > 0, n, 1), 0.0)
-
-
-def resampled_counts(tally: Tally, n_boot: int, seed: int) -> Iterator[np.ndarray]:
-    """Counts (chunk, keys, 5) of each resample."""
+def resample(tally: Tally, n_boot: int, seed: int) -> np.ndarray | None:
+    """Counts (n_boot, keys, 5) of every resample of `tally`'s units; None when there is
+    nothing to resample (no units, or `n_boot` 0)."""
     u, k, c = tally.data.shape
+    if n_boot <= 0 or u == 0:
+        return None
     flat = tally.data.reshape(u, k * c).astype(np.float64)
-    for w in weights(u, n_boot, seed):
-        yield (w.astype(np.float64) @ flat).reshape(-1, k, c)
+    return np.concatenate([(w.astype(np.float64) @ flat).reshape(-1, k, c) for w in weights(u, n_boot, seed)])
 
 
-def intervals(tally: Tally, n_boot: int, seed: int, macro: dict[tuple, list[Key]] | None = None
-              ) -> dict:
-    """Percentile intervals of F1 for every key of `tally` and every macro group.
+def percentile_intervals(boot: np.ndarray | None, n_keys: int, groups: dict[object, list[int]]
+                         ) -> tuple[list[tuple[float, float]], dict[object, tuple[float, float]]]:
+    """95% percentile intervals of F1 from resampled counts `boot` (n_boot, keys, 5): one per
+    line, and one per macro group (its lines' indices). NaN when `boot` is None.
 
-    `macro` maps a group name to the per-label keys averaged in it. Returns {key or group:
-    (low, high)}; NaN intervals when there is nothing to resample.
-    """
-    macro = macro or {}
-    out: dict = {}
-    if n_boot <= 0 or tally.data.shape[0] == 0:
-        nan = (float("nan"), float("nan"))
-        return {**{k: nan for k in tally.keys}, **{g: nan for g in macro}}
-    pos = {k: i for i, k in enumerate(tally.keys)}
-    groups = {g: [pos[k] for k in ks] for g, ks in macro.items()}
-    f1s, mf1s = [], {g: [] for g in groups}
-    for counts in resampled_counts(tally, n_boot, seed):
-        f1s.append(f1_of(counts, undefined=np.nan))
-        for g, idx in groups.items():
-            mf1s[g].append(macro_f1_of(counts[:, idx, :]))
+    A resample in which a line has neither gold nor predicted items leaves it undefined for
+    that line and is skipped there; a macro skips such labels (`prf.macro`)."""
+    nan = (float("nan"), float("nan"))
+    if boot is None:
+        return [nan] * n_keys, {g: nan for g in groups}
     alpha = (1 - CONFIDENCE) / 2
     qs = [100 * alpha, 100 * (1 - alpha)]
-    allf = np.concatenate(f1s, axis=0)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: a line never defined
-        lo, hi = np.nanpercentile(allf, qs, axis=0)
-    for k, i in pos.items():
-        out[k] = (float(lo[i]), float(hi[i]))
-    for g, vals in mf1s.items():
-        v = np.concatenate(vals)
-        a, b = np.percentile(v, qs) if len(v) else (np.nan, np.nan)
-        out[g] = (float(a), float(b))
-    return out
+        lo, hi = np.nanpercentile(prf.f1(boot, undefined=np.nan), qs, axis=0)
+    lines = [(float(lo[i]), float(hi[i])) for i in range(n_keys)]
+    macros = {}
+    for g, idx in groups.items():
+        a, b = np.percentile(prf.macro(boot[:, idx, :])[2], qs)
+        macros[g] = (float(a), float(b))
+    return lines, macros

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..model import Gold, Prediction
-from .bootstrap import CONFIDENCE, f1_of, weights
+from .bootstrap import CONFIDENCE, weights
+from .prf import f1 as f1_of
 from .corpus import resolve_tasks, tally
 from .counts import Key, Tally
 from .overlap import OVERLAP_THRESHOLD

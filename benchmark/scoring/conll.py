@@ -1,9 +1,7 @@
-"""NER over tag sequences: the conlleval chunk rules, a seqeval-like list API, and conlleval input.
+"""NER over tag sequences: a seqeval-like list API and conlleval input, counted in numpy.
 
-Decoding follows conlleval.pl (the reference of CoNLL-2000/2003): a chunk starts at B-, at S-,
-or at an I-/E- whose type differs from the previous token's or whose previous token is O, E-
-or S-. So an I- without a B- starts an entity (as in conlleval, seqeval's default mode and
-nervaluate), where seqeval's strict IOB2 mode drops it. E- and S- are read as IOBES.
+Decoding is `khabar.iob`'s lenient (conlleval.pl) rule set; `Engine.entities` applies the same
+rules to integer tag codes and is tested against `iob.decode`.
 
 The counting engine works in numpy on the tokens where either tag is not O: it decodes both
 columns, pairs the entities that share their exact span (with non-overlapping columns such
@@ -24,53 +22,46 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import KhabarError
+from ..iob import PREFIX_CODE, split_tag
 from . import ner
 from .counts import Tally
 from .prf import COR, INC, MIS, PAR, SPU
 
-_PREFIX = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
 BLOCK_BYTES = 1 << 20
 
-
-def split_tag(tag: str | bytes) -> tuple[str, str]:
-    """('B', 'PER') from 'B-PER'; ('O', '') from 'O'. ValueError for anything else."""
-    if isinstance(tag, bytes):
-        try:
-            tag = tag.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(f"bad tag {tag!r}: not UTF-8") from None
-    if tag == "O":
-        return "O", ""
-    prefix, sep, label = tag.partition("-")
-    if not sep or prefix not in ("B", "I", "E", "S") or not label:
-        raise ValueError(f"bad tag {tag!r}: expected O or B-/I-/E-/S- followed by a type")
-    return prefix, label
-
-
-def decode(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entities `(start, end, type)` (token indices, end exclusive) of one tag sequence."""
-    out: list[tuple[int, int, str]] = []
-    start, label, prev = -1, "", "O"
-    for i, tag in enumerate(tags):
-        if tag == "O":
-            if start >= 0:
-                out.append((start, i, label))
-                start = -1
-            prev = "O"
-            continue
-        p, t = split_tag(tag)
-        if start >= 0 and (p in ("B", "S") or prev in ("E", "S") or t != label):
-            out.append((start, i, label))
-            start = -1
-        if start < 0:
-            start, label = i, t
-        prev = p
-    if start >= 0:
-        out.append((start, len(tags), label))
-    return out
+_PO, _PB, _PI, _PE, _PS = (PREFIX_CODE[p] for p in "OBIES")
+_TYPE_SHIFT = 3
+"""A tag's code is `label id << 3 | prefix code`: the low three bits hold the prefix."""
+_PREFIX_MASK = (1 << _TYPE_SHIFT) - 1
+N_OUTCOMES = 5
+"""The count columns COR, INC, PAR, MIS, SPU (`prf`)."""
+STRICT, EXACT, PARTIAL, TYPE = (ner.MODES.index(m) for m in ("strict", "exact", "partial", "type"))
+MICRO = 0
+"""Column 0 of a mode's key table is the micro line; column 1 + label id is that label's line."""
+_PRED_ALONE, _GOLD_ALONE, _LARGE, _ONE_EACH = 1, 2, 3, 4
+"""Kinds of overlap component: a lone prediction, a lone gold entity, three or more items
+(general matching), one of each with different spans."""
 
 
 # --- the counting engine -------------------------------------------------------------------
+
+
+class _Emitter:
+    """Collects flat count indices `(unit * n_keys + key) * N_OUTCOMES + outcome` for a bincount."""
+
+    def __init__(self, table: np.ndarray, n_keys: int) -> None:
+        self.table, self.n_keys = table, n_keys
+        self.parts: list[np.ndarray] = []
+
+    def emit(self, units: np.ndarray, mode: int, col, outcome: int) -> None:
+        """One `outcome` for each of `units`, on the line of `mode` and column `col` (MICRO or 1 + label)."""
+        if len(units):
+            self.parts.append((units * self.n_keys + self.table[mode, col]) * N_OUTCOMES + outcome)
+
+    def emit_all_modes(self, units: np.ndarray, col, outcome: int) -> None:
+        """The same outcome in every mode."""
+        for mode in range(len(ner.MODES)):
+            self.emit(units, mode, col, outcome)
 
 
 class Engine:
@@ -113,11 +104,11 @@ class Engine:
         return i
 
     def intern(self, tag: str | bytes) -> int:
-        """Code of a tag: 8 * label id + prefix (O 0, B 1, I 2, E 3, S 4); ValueError if malformed."""
+        """Code of a tag: `label id << _TYPE_SHIFT | prefix code` (`iob.PREFIX_CODE`); ValueError if malformed."""
         got = self.tag_cache.get(tag)
         if got is None:
             p, label = split_tag(tag)
-            got = self.tag_cache[tag] = 8 * self._label(label) + _PREFIX[p]
+            got = self.tag_cache[tag] = self._label(label) << _TYPE_SHIFT | PREFIX_CODE[p]
             text = f"{p}-{label}" if p != "O" else "O"
             self.digests[got] = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
         return got
@@ -138,7 +129,7 @@ class Engine:
     @staticmethod
     def entities(pos: np.ndarray, codes: np.ndarray, unit: np.ndarray):
         """Entities of one column: (start, end, label, unit) arrays, in position order."""
-        pre, typ = codes & 7, codes >> 3
+        pre, typ = codes & _PREFIX_MASK, codes >> _TYPE_SHIFT
         n = len(pos)
         if n == 0:
             z = np.zeros(0, dtype=np.int64)
@@ -149,8 +140,9 @@ class Engine:
         prevtyp = np.full(n, -1, dtype=np.int64)
         prevpre[1:] = np.where(adj[1:], pre[:-1], 0)
         prevtyp[1:] = np.where(adj[1:], typ[:-1], -1)
-        inent = pre != 0
-        start = inent & ((pre == 1) | (pre == 4) | (prevpre == 0) | (prevpre == 3) | (prevpre == 4) | (prevtyp != typ))
+        inent = pre != _PO
+        start = inent & ((pre == _PB) | (pre == _PS) | (prevpre == _PO) | (prevpre == _PE) | (prevpre == _PS)
+                         | (prevtyp != typ))
         s = np.flatnonzero(start)
         breaks = np.flatnonzero(~(inent & ~start))
         nxt = np.searchsorted(breaks, s, side="right")
@@ -160,90 +152,95 @@ class Engine:
     def count(self, pos: np.ndarray, gcodes: np.ndarray, pcodes: np.ndarray, unit: np.ndarray,
               n_units: int) -> np.ndarray:
         """Counts (n_units, keys, 5) of one batch; `unit` gives each token's unit (0..n_units-1)."""
-        gs, ge, gt, gu = self.entities(pos, gcodes, unit)
-        ps, pe, pt, pu = self.entities(pos, pcodes, unit)
+        gold = self.entities(pos, gcodes, unit)
+        pred = self.entities(pos, pcodes, unit)
         n_keys = len(self.keys)
         table = np.array([[self.key_id[("ner", "all", m, lab)] for lab in ["micro", *self.labels]]
                           for m in ner.MODES], dtype=np.int64)
-        parts: list[np.ndarray] = []
+        out = _Emitter(table, n_keys)
+        paired, g_paired = self._pair_exact(out, gold, pred)
+        g_left = np.ones(len(gold[0]), dtype=bool)
+        g_left[g_paired] = False
+        self._components(out, gold, pred, np.flatnonzero(g_left), np.flatnonzero(~paired))
+        flat = np.concatenate(out.parts) if out.parts else np.zeros(0, dtype=np.int64)
+        return np.bincount(flat, minlength=n_units * n_keys * N_OUTCOMES).reshape(n_units, n_keys, N_OUTCOMES)
 
-        def emit(units, mode: int, col, cat: int) -> None:
-            if len(units):
-                parts.append((units * n_keys + table[mode, col]) * 5 + cat)
-
-        def emit_all_modes(units, col, cat) -> None:
-            for m in range(4):
-                emit(units, m, col, cat)
-
-        # exact-span pairs (a gold start is unique: a column's entities do not overlap)
+    @staticmethod
+    def _pair_exact(out: "_Emitter", gold, pred) -> tuple[np.ndarray, np.ndarray]:
+        """Count the entities whose spans are equal in both columns (a gold start is unique: a
+        column's entities do not overlap); returns the paired-prediction mask and gold indices."""
+        gs, ge, gt, gu = gold
+        ps, pe, pt, pu = pred
         j = np.searchsorted(gs, ps)
         jc = np.minimum(j, max(len(gs) - 1, 0))
         paired = (j < len(gs)) & (gs[jc] == ps) & (ge[jc] == pe) if len(gs) else np.zeros(len(ps), dtype=bool)
         pj, pp = jc[paired], np.flatnonzero(paired)
         same = gt[pj] == pt[pp]
         u_same, u_diff = gu[pj][same], gu[pj][~same]
-        STRICT, EXACT, PARTIAL, TYPE = range(4)
-        emit(u_same, STRICT, 0, COR)
-        emit(u_diff, STRICT, 0, INC)
-        emit(gu[pj], EXACT, 0, COR)
-        emit(gu[pj], PARTIAL, 0, COR)
-        emit(u_same, TYPE, 0, COR)
-        emit(u_diff, TYPE, 0, INC)
-        emit_all_modes(u_same, 1 + gt[pj][same], COR)
-        emit_all_modes(u_diff, 1 + gt[pj][~same], MIS)
-        emit_all_modes(pu[pp][~same], 1 + pt[pp][~same], SPU)
+        out.emit(u_same, STRICT, MICRO, COR)
+        out.emit(u_diff, STRICT, MICRO, INC)
+        out.emit(gu[pj], EXACT, MICRO, COR)
+        out.emit(gu[pj], PARTIAL, MICRO, COR)
+        out.emit(u_same, TYPE, MICRO, COR)
+        out.emit(u_diff, TYPE, MICRO, INC)
+        out.emit_all_modes(u_same, 1 + gt[pj][same], COR)
+        out.emit_all_modes(u_diff, 1 + gt[pj][~same], MIS)
+        out.emit_all_modes(pu[pp][~same], 1 + pt[pp][~same], SPU)
+        return paired, pj
 
-        # what is left: connected components of the overlap graph
-        g_left = np.ones(len(gs), dtype=bool)
-        g_left[pj] = False
-        gi, pi = np.flatnonzero(g_left), np.flatnonzero(~paired)
+    def _components(self, out: "_Emitter", gold, pred, gi: np.ndarray, pi: np.ndarray) -> None:
+        """Count what is left: connected components of the overlap graph of the unpaired items."""
+        gs, ge, gt, gu = gold
+        ps, pe, pt, pu = pred
         starts = np.concatenate([gs[gi], ps[pi]])
-        if len(starts):
-            ends = np.concatenate([ge[gi], pe[pi]])
-            is_pred = np.concatenate([np.zeros(len(gi), dtype=bool), np.ones(len(pi), dtype=bool)])
-            item = np.concatenate([gi, pi])
-            order = np.argsort(starts, kind="stable")
-            starts, ends, is_pred, item = starts[order], ends[order], is_pred[order], item[order]
-            reach = np.maximum.accumulate(ends)
-            new = np.ones(len(starts), dtype=bool)
-            new[1:] = starts[1:] >= reach[:-1]
-            comp = np.cumsum(new) - 1
-            n_comp = int(comp[-1]) + 1
-            n_g = np.bincount(comp[~is_pred], minlength=n_comp)
-            n_p = np.bincount(comp[is_pred], minlength=n_comp)
-            kind = np.where(n_g + n_p > 2, 3, n_g * 2 + n_p)  # 2: gold alone, 1: pred alone, 3: one each or more
-            kind = np.where((n_g == 1) & (n_p == 1), 4, kind)
-            k_item = kind[comp]
-            g_alone = item[(k_item == 2) & ~is_pred]
-            p_alone = item[(k_item == 1) & is_pred]
-            emit_all_modes(gu[g_alone], 0, MIS)
-            emit_all_modes(gu[g_alone], 1 + gt[g_alone], MIS)
-            emit_all_modes(pu[p_alone], 0, SPU)
-            emit_all_modes(pu[p_alone], 1 + pt[p_alone], SPU)
-            # one gold and one prediction overlapping, spans not equal
-            sel = k_item == 4
-            g1 = item[sel & ~is_pred][np.argsort(comp[sel & ~is_pred], kind="stable")]
-            p1 = item[sel & is_pred][np.argsort(comp[sel & is_pred], kind="stable")]
-            ok = gt[g1] == pt[p1]
-            u1 = gu[g1]
-            emit(u1, STRICT, 0, INC)
-            emit(u1, EXACT, 0, INC)
-            emit(u1, PARTIAL, 0, PAR)
-            emit(u1[ok], TYPE, 0, COR)
-            emit(u1[~ok], TYPE, 0, INC)
-            lab = 1 + gt[g1][ok]
-            emit(u1[ok], STRICT, lab, INC)
-            emit(u1[ok], EXACT, lab, INC)
-            emit(u1[ok], PARTIAL, lab, PAR)
-            emit(u1[ok], TYPE, lab, COR)
-            emit_all_modes(u1[~ok], 1 + gt[g1][~ok], MIS)
-            emit_all_modes(pu[p1][~ok], 1 + pt[p1][~ok], SPU)
-            # larger components: the general matching
-            big = np.flatnonzero(kind == 3)
-            if len(big):
-                parts.append(self._general(big, comp, is_pred, item, gs, ge, gt, gu, ps, pe, pt, pu, table, n_keys))
-        flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        return np.bincount(flat, minlength=n_units * n_keys * 5).reshape(n_units, n_keys, 5)
+        if not len(starts):
+            return
+        ends = np.concatenate([ge[gi], pe[pi]])
+        is_pred = np.concatenate([np.zeros(len(gi), dtype=bool), np.ones(len(pi), dtype=bool)])
+        item = np.concatenate([gi, pi])
+        order = np.argsort(starts, kind="stable")
+        starts, ends, is_pred, item = starts[order], ends[order], is_pred[order], item[order]
+        reach = np.maximum.accumulate(ends)
+        new = np.ones(len(starts), dtype=bool)
+        new[1:] = starts[1:] >= reach[:-1]
+        comp = np.cumsum(new) - 1
+        n_comp = int(comp[-1]) + 1
+        n_g = np.bincount(comp[~is_pred], minlength=n_comp)
+        n_p = np.bincount(comp[is_pred], minlength=n_comp)
+        kind = np.where(n_g + n_p > 2, _LARGE, n_g * _GOLD_ALONE + n_p * _PRED_ALONE)
+        kind = np.where((n_g == 1) & (n_p == 1), _ONE_EACH, kind)
+        k_item = kind[comp]
+        g_alone = item[(k_item == _GOLD_ALONE) & ~is_pred]
+        p_alone = item[(k_item == _PRED_ALONE) & is_pred]
+        out.emit_all_modes(gu[g_alone], MICRO, MIS)
+        out.emit_all_modes(gu[g_alone], 1 + gt[g_alone], MIS)
+        out.emit_all_modes(pu[p_alone], MICRO, SPU)
+        out.emit_all_modes(pu[p_alone], 1 + pt[p_alone], SPU)
+        sel = k_item == _ONE_EACH
+        g1 = item[sel & ~is_pred][np.argsort(comp[sel & ~is_pred], kind="stable")]
+        p1 = item[sel & is_pred][np.argsort(comp[sel & is_pred], kind="stable")]
+        self._one_each(out, gt, gu, pt, pu, g1, p1)
+        big = np.flatnonzero(kind == _LARGE)
+        if len(big):
+            out.parts.append(self._general(big, comp, is_pred, item, *gold, *pred, out.table, out.n_keys))
+
+    @staticmethod
+    def _one_each(out: "_Emitter", gt, gu, pt, pu, g1: np.ndarray, p1: np.ndarray) -> None:
+        """Count components of one gold and one prediction that overlap with unequal spans."""
+        ok = gt[g1] == pt[p1]
+        u1 = gu[g1]
+        out.emit(u1, STRICT, MICRO, INC)
+        out.emit(u1, EXACT, MICRO, INC)
+        out.emit(u1, PARTIAL, MICRO, PAR)
+        out.emit(u1[ok], TYPE, MICRO, COR)
+        out.emit(u1[~ok], TYPE, MICRO, INC)
+        lab = 1 + gt[g1][ok]
+        out.emit(u1[ok], STRICT, lab, INC)
+        out.emit(u1[ok], EXACT, lab, INC)
+        out.emit(u1[ok], PARTIAL, lab, PAR)
+        out.emit(u1[ok], TYPE, lab, COR)
+        out.emit_all_modes(u1[~ok], 1 + gt[g1][~ok], MIS)
+        out.emit_all_modes(pu[p1][~ok], 1 + pt[p1][~ok], SPU)
 
     @staticmethod
     def _general(big, comp, is_pred, item, gs, ge, gt, gu, ps, pe, pt, pu, table, n_keys) -> np.ndarray:
@@ -271,7 +268,7 @@ class Engine:
                     key = int(table[m, col])
                     for cat, a, b in ner.match(gl, pl, mode, cands):
                         u = gun[a] if a is not None else pun[b]
-                        out.append((u * n_keys + key) * 5 + cat)
+                        out.append((u * n_keys + key) * N_OUTCOMES + cat)
         return np.asarray(out, dtype=np.int64)
 
 
@@ -288,7 +285,7 @@ class _GoldHash:
         self.bounds = hashlib.sha256()
 
     def update(self, engine: Engine, pos: np.ndarray, gcodes: np.ndarray, boundaries: np.ndarray) -> None:
-        mask = (gcodes & 7) != 0
+        mask = (gcodes & _PREFIX_MASK) != _PO
         pairs = np.stack([pos[mask].astype(np.uint64), engine.digest_of(gcodes[mask])], axis=1)
         self.tokens.update(pairs.astype("<u8").tobytes())
         self.bounds.update(boundaries.astype("<i8").tobytes())
@@ -612,53 +609,23 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
 
 
 def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
+    """The `Report` of a finished stream: per-sentence rows resampled (lists) or the Poisson
+    resamples accumulated while streaming (files), through the one row builder."""
     from ..version import __version__
-    from .bootstrap import CONFIDENCE
-    from .prf import Metric
-    from .report import Report, Row, _macro, _sorted
+    from .report import Report, build
+    from .rows import build_rows
     from .signature import Signature
 
     digest = stream.hash.finish(stream.n_tokens)
     settings = Signature(__version__, f"{name}+{digest[:12]}", ("ner",), "all", "asis", 0.0, "sentence",
                          n_boot, seed, "poisson" if poisson and n_boot > 0 else "multinomial")
     if not poisson:
-        from .report import build
-
         rep = build(stream.tally(), settings)
     else:
         keys = stream.engine.keys
         totals = stream._grow(stream.totals, len(keys), 0)
-        boot = stream._grow(stream.boot, len(keys), 1)
-        from .bootstrap import f1_of, macro_f1_of
-
-        alpha = 100 * (1 - CONFIDENCE) / 2
-        rows = []
-        groups: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            if k[3] != "micro" and totals[i].sum() > 0:
-                groups.setdefault(k[2], []).append(i)
-        if n_boot > 0 and stream.n_units:
-            f = f1_of(boot, undefined=np.nan)
-            with np.errstate(invalid="ignore"):
-                import warnings
-
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    lo, hi = np.nanpercentile(f, [alpha, 100 - alpha], axis=0)
-        else:
-            lo = hi = np.full(len(keys), np.nan)
-        for i, k in enumerate(keys):
-            if k[3] != "micro" and totals[i].sum() == 0:
-                continue
-            rows.append(Row(*k, Metric.from_counts(totals[i], (float(lo[i]), float(hi[i])))))
-        for mode, idx in groups.items():
-            if n_boot > 0 and stream.n_units:
-                m = macro_f1_of(boot[:, idx, :])
-                ci = tuple(float(x) for x in np.percentile(m, [alpha, 100 - alpha]))
-            else:
-                ci = (float("nan"), float("nan"))
-            rows.append(Row("ner", "all", mode, "macro", _macro([Metric.from_counts(totals[i]) for i in idx], ci)))
-        rep = Report(_sorted(rows, keys), settings)
+        boot = stream._grow(stream.boot, len(keys), 1) if n_boot > 0 and stream.n_units else None
+        rep = Report(build_rows(list(keys), totals, boot), settings)
     rep.extra = {"tokens": stream.n_tokens, "units": stream.n_units,
                  "token_accuracy": stream.tok_correct / stream.n_tokens if stream.n_tokens else 0.0,
                  "bootstrap": "poisson" if poisson else "multinomial"}

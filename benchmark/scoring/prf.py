@@ -21,46 +21,112 @@ makes P = R = F1 = accuracy.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 CATEGORIES: tuple[str, ...] = ("correct", "incorrect", "partial", "missed", "spurious")
 COR, INC, PAR, MIS, SPU = range(5)
 
 
-def prf(correct: float, incorrect: float, partial: float, missed: float, spurious: float) -> tuple[float, float, float]:
-    """(precision, recall, F1) from the five counts; 0/0 is 0, as in seqeval and nervaluate."""
-    tp = correct + 0.5 * partial
-    actual = correct + incorrect + partial + spurious
-    possible = correct + incorrect + partial + missed
-    p = tp / actual if actual else 0.0
-    r = tp / possible if possible else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+def ratios(counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, recall, F1) over the last axis of five counts, any leading shape; 0/0 is 0,
+    as in seqeval and nervaluate. The one P/R/F kernel: point estimates and every bootstrap
+    resample go through it."""
+    counts = np.asarray(counts)
+    c, i, pa, m, s = (counts[..., j].astype(np.float64) for j in range(len(CATEGORIES)))
+    tp = c + 0.5 * pa
+    actual, possible = c + i + pa + s, c + i + pa + m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(actual > 0, tp / np.where(actual > 0, actual, 1), 0.0)
+        r = np.where(possible > 0, tp / np.where(possible > 0, possible, 1), 0.0)
+        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
     return p, r, f
+
+
+def defined(counts) -> np.ndarray:
+    """Where a line has a gold or a predicted item (elsewhere its F1 is 0/0)."""
+    return np.asarray(counts).sum(axis=-1) > 0
+
+
+def f1(counts, undefined: float = 0.0) -> np.ndarray:
+    """F1 over the last axis; `undefined` where there is neither a gold nor a predicted item."""
+    return np.where(defined(counts), ratios(counts)[2], undefined)
+
+
+def macro(counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean (P, R, F1) over the label axis (-2) of (..., labels, 5) counts, skipping labels with
+    neither gold nor predicted items (0 when none is left)."""
+    present = defined(counts)
+    n = present.sum(axis=-1)
+    out = []
+    for x in ratios(counts):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(np.where(n > 0, (x * present).sum(axis=-1) / np.where(n > 0, n, 1), 0.0))
+    return out[0], out[1], out[2]
+
+
+def prf(correct: float, incorrect: float, partial: float, missed: float, spurious: float) -> tuple[float, float, float]:
+    """(precision, recall, F1) of one line, as floats (see `ratios`)."""
+    p, r, f = ratios([correct, incorrect, partial, missed, spurious])
+    return float(p), float(r), float(f)
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric line: P/R/F1 with a 95% bootstrap interval on F1, and the counts behind it.
+    """One metric line: the five counts behind it, a 95% bootstrap interval on F1, and P, R
+    and F1 derived from the counts (for a macro line, the mean over its `parts`).
 
     `tp`, `fp` and `fn` are in the usual sense (`fp` = predicted items that are not true
     positives, `fn` = gold items that are not); `tp` is fractional only in the partial-credit
     NER modes. For accuracy lines `p == r == f1` is the accuracy over matched items.
     """
 
-    p: float
-    r: float
-    f1: float
-    ci_low: float
-    ci_high: float
-    tp: float
-    fp: float
-    fn: float
     correct: int = 0
     incorrect: int = 0
     partial: int = 0
     missed: int = 0
     spurious: int = 0
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
     kind: str = "f1"
+    parts: tuple["Metric", ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def counts(self) -> tuple[int, int, int, int, int]:
+        return self.correct, self.incorrect, self.partial, self.missed, self.spurious
+
+    @cached_property
+    def _ratios(self) -> tuple[float, float, float]:
+        if self.parts:
+            return tuple(float(x) for x in macro([m.counts for m in self.parts]))
+        return prf(*self.counts)
+
+    @property
+    def p(self) -> float:
+        return self._ratios[0]
+
+    @property
+    def r(self) -> float:
+        return self._ratios[1]
+
+    @property
+    def f1(self) -> float:
+        return self._ratios[2]
+
+    @property
+    def tp(self) -> float:
+        """True positives: correct, plus half of partial (an int when there is no partial)."""
+        return self.correct + 0.5 * self.partial if self.partial else self.correct
+
+    @property
+    def fp(self) -> float:
+        return self.predicted - (self.correct + 0.5 * self.partial)
+
+    @property
+    def fn(self) -> float:
+        return self.support - (self.correct + 0.5 * self.partial)
 
     @property
     def support(self) -> int:
@@ -73,15 +139,17 @@ class Metric:
 
     @classmethod
     def from_counts(cls, counts, ci: tuple[float, float] | None = None, kind: str = "f1") -> "Metric":
-        c, i, pa, m, s = (int(x) for x in counts)
-        p, r, f = prf(c, i, pa, m, s)
-        tp = c + 0.5 * pa
-        tp_out: float = tp if pa else c
         lo, hi = ci if ci is not None else (float("nan"), float("nan"))
-        return cls(p, r, f, lo, hi, tp_out, (c + i + pa + s) - tp, (c + i + pa + m) - tp, c, i, pa, m, s, kind)
+        return cls(*(int(x) for x in counts), lo, hi, kind)
+
+    @classmethod
+    def macro_of(cls, parts: list["Metric"], ci: tuple[float, float]) -> "Metric":
+        """The macro line over `parts`: their counts summed, P, R and F1 averaged."""
+        sums = [sum(getattr(m, f) for m in parts) for f in CATEGORIES]
+        return cls(*sums, ci[0], ci[1], "f1", tuple(parts))
 
     def to_dict(self) -> dict:
-        out = {k: (None if isinstance(v, float) and v != v else v) for k, v in asdict(self).items()}
-        out["support"] = self.support
-        out["predicted"] = self.predicted
-        return out
+        none = lambda v: None if v != v else v  # noqa: E731  (NaN, an undefined interval)
+        return {"p": self.p, "r": self.r, "f1": self.f1, "ci_low": none(self.ci_low), "ci_high": none(self.ci_high),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, **dict(zip(CATEGORIES, self.counts)), "kind": self.kind,
+                "support": self.support, "predicted": self.predicted}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .report import Report, Row
+from .report import Report
+from .rows import Row
 from .tasks import HEADLINE
 
 TITLES = {"ner": "NER", "quotes": "Quotes", "numbers": "Numbers"}

@@ -4,36 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .bootstrap import intervals
-from .counts import Key, Tally
+from .bootstrap import resample
+from .counts import Tally
 from .details import Detail
-from .prf import Metric
+from .prf import CATEGORIES, Metric
+from .rows import Row, build_rows
 from .signature import Signature, parse
-from .tasks import ACCURACY_LINES, HEADLINE, TASKS
-
-COUNT_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One metric line: task, subset (`all` or `corrupted`), metric (mode) and label."""
-
-    task: str
-    subset: str
-    metric: str
-    label: str
-    score: Metric
-
-    @property
-    def key(self) -> Key:
-        return (self.task, self.subset, self.metric, self.label)
-
-    def to_dict(self) -> dict:
-        return {"task": self.task, "subset": self.subset, "metric": self.metric, "label": self.label,
-                **self.score.to_dict()}
-
+from .tasks import HEADLINE, TASKS
 
 @dataclass
 class Report:
@@ -101,12 +78,7 @@ class Report:
                              f.get("mode", "all"), f.get("scheme", "fine"), float(f.get("overlap", "0.5")),
                              f.get("unit", "paragraph"), int(f.get("boot", "0").split("/")[0]), int(f.get("seed", "0")),
                              (f.get("boot", "0").split("/") + ["multinomial"])[1])
-        rows = []
-        for r in d["rows"]:
-            m = Metric(r["p"], r["r"], r["f1"], _num(r.get("ci_low")), _num(r.get("ci_high")), r["tp"], r["fp"],
-                       r["fn"], *(int(r.get(k, 0)) for k in COUNT_FIELDS), r.get("kind", "f1"))
-            rows.append(Row(r["task"], r["subset"], r["metric"], r["label"], m))
-        return cls(rows, settings, notes=list(d.get("notes", [])))
+        return cls(_rows_from_dicts(d["rows"]), settings, notes=list(d.get("notes", [])))
 
     def to_frame(self):
         """The rows as a pandas DataFrame (one row per line; counts and interval as columns)."""
@@ -122,49 +94,26 @@ def _num(v) -> float:
     return float("nan") if v is None else float(v)
 
 
+def _rows_from_dicts(dicts: list[dict]) -> list[Row]:
+    """Rows from `Row.to_dict()` output: the counts are the truth, P/R/F1 derive from them, and
+    a macro line is rebuilt over the label lines of its (task, subset, metric)."""
+    metrics = {}
+    for r in dicts:
+        counts = [int(r.get(k, 0)) for k in CATEGORIES]
+        metrics[r["task"], r["subset"], r["metric"], r["label"]] = Metric(
+            *counts, _num(r.get("ci_low")), _num(r.get("ci_high")), r.get("kind", "f1"))
+    rows = []
+    for key, m in metrics.items():
+        if key[3] == "macro":
+            parts = [p for k, p in metrics.items() if k[:3] == key[:3] and k[3] not in ("micro", "macro")]
+            m = Metric.macro_of(parts, (m.ci_low, m.ci_high))
+        rows.append(Row(*key, m))
+    return rows
+
+
 def build(tally: Tally, settings: Signature, details: list[Detail] | None = None, notes: list[str] | None = None
           ) -> Report:
-    """Rows with bootstrap intervals from a tally: every key, plus a macro line per group."""
-    totals = tally.totals()
-    groups: dict[tuple, list[Key]] = {}
-    for k in tally.keys:
-        task, subset, metric, label = k
-        if task == "ner" and label != "micro":
-            groups.setdefault((task, subset, metric, "macro"), []).append(k)
-    # a macro over labels with neither gold nor predicted items would be a mean of zeros: drop them
-    groups = {g: [k for k in ks if totals[k].sum() > 0] for g, ks in groups.items()}
-    cis = intervals(tally, settings.n_boot, settings.seed, groups)
-    rows: list[Row] = []
-    for k in tally.keys:
-        task, subset, metric, label = k
-        if label != "micro" and totals[k].sum() == 0:
-            continue
-        kind = "accuracy" if (task, metric) in ACCURACY_LINES else "f1"
-        rows.append(Row(task, subset, metric, label, Metric.from_counts(totals[k], cis[k], kind)))
-    for g, ks in groups.items():
-        task, subset, metric, label = g
-        rows.append(Row(task, subset, metric, label, _macro([Metric.from_counts(totals[k]) for k in ks], cis[g])))
-    return Report(_sorted(rows, tally.keys), settings, details or [], tally, notes or [])
-
-
-def _macro(ms: list[Metric], ci) -> Metric:
-    if not ms:
-        return Metric(0.0, 0.0, 0.0, *ci, 0, 0, 0)
-    mean = lambda xs: float(np.mean(xs))  # noqa: E731
-    sums = [sum(getattr(m, f) for m in ms) for f in COUNT_FIELDS]
-    return Metric(mean([m.p for m in ms]), mean([m.r for m in ms]), mean([m.f1 for m in ms]), ci[0], ci[1],
-                  sum(m.tp for m in ms), sum(m.fp for m in ms), sum(m.fn for m in ms), *sums)
-
-
-def _sorted(rows: list[Row], keys: list[Key]) -> list[Row]:
-    """Rows in a reading order: task, subset, metric as first seen, then micro, macro, labels."""
-    order = {t: i for i, t in enumerate(TASKS)}
-    first: dict[tuple, int] = {}
-    for i, (t, s, m, _) in enumerate(keys):
-        first.setdefault((t, s, m), i)
-
-    def k(r: Row):
-        lab = 0 if r.label == "micro" else 1 if r.label == "macro" else 2
-        return (order.get(r.task, 9), r.subset != "all", first.get((r.task, r.subset, r.metric), 0), lab, r.label)
-
-    return sorted(rows, key=k)
+    """The report of a tally: its lines with intervals from resampling its units (`rows`)."""
+    totals = tally.data.sum(axis=0)
+    rows = build_rows(list(tally.keys), totals, resample(tally, settings.n_boot, settings.seed))
+    return Report(rows, settings, details or [], tally, notes or [])

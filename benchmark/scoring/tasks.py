@@ -37,7 +37,8 @@ class TaskScorer:
     the headline measures, its metric lines and those that are accuracies, its item reader
     (`read(item, text, where, label_map)`), the key that makes two items duplicates, its
     document tally, the false positive an unplaceable item becomes (`spurious(span, rec)`), and
-    its names for pages (`title`) and plot axes (`short`)."""
+    its names for pages (`title`) and plot axes (`short`), and whether its per-label lines get
+    a macro average (`macro`)."""
 
     name: str
     field: str
@@ -51,6 +52,7 @@ class TaskScorer:
     spurious: Callable[[Span, dict], object]
     title: str = ""
     short: str = ""
+    macro: bool = False
 
 
 NER = TaskScorer(
@@ -59,7 +61,7 @@ NER = TaskScorer(
     lambda acc, doc, items, c: ner.tally_document(acc, doc, items, c.scheme, c.unit_of, c.details, c.label_map,
                                                   c.gold_labels),
     lambda at, rec: PredEntity(at, str((rec.get("item") or {}).get("type", ""))),
-    title="Named entities", short="NER")
+    title="Named entities", short="NER", macro=True)
 
 QUOTES = TaskScorer(
     "quotes", "quotes", ("all", "attribution", "micro"), "end-to-end attribution F1 (content + speaker)",
