@@ -13,19 +13,18 @@ fractions (نصف، ثلثان، ثلاثة أرباع، واحد ونصف), doz
 ١،٢٣٤ / 1 234 567), decimal separators (3.5 / ٣٫٥ / 4,8), slash fractions (3/4, 2 1/4) and
 percent (30%، ٣٠٪، عشرين في المئة، ١٠ بالمائة; the percent words are inside the span).
 
-`python -m khabar.numerals --recognizers PATH` runs the parser over the Recognizers-Text
-Arabic number specs (an outside test suite) and prints the pass rate per file;
-`python -m khabar.numerals "TEXT"` prints the mentions found in a text.
+`python -m khabar.numerals "TEXT"` prints the mentions found in a text; the check against the
+Recognizers-Text Arabic number specs (an outside test suite) is `khabar.recognizers`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 from .model import OnSpan, Span
 from .normalize import TATWEEL, normalize
@@ -37,8 +36,6 @@ __all__ = [
     "find_numbers",
     "parse",
     "parse_number",
-    "judge_recognizers",
-    "RecognizersReport",
 ]
 
 KINDS = ("cardinal", "ordinal", "year", "fraction", "percent", "money")
@@ -411,176 +408,325 @@ class _Acc:
         return c
 
 
+# --- the grammar: how a number grows one atom at a time ---------------------------------------
+# Each rule reads atom `a` as a reading of class `cls` with `value` after the number so far
+# (`acc`) and returns the extended accumulator, or None when the rule does not apply.
+
+_StepRule = Callable[[_Acc, _Atom, str, float], "_Acc | None"]
+
+# Readings that cannot start a number: they need a count or a unit before them.
+_NEVER_FIRST = frozenset({"teen_suffix", "frac_pl", "hundreds_pl", "scale_pl", "dozen_pl"})
+# Readings that follow the number so far with no joining و (ثلاثة عشر، ثلاث مائة، خمسة آلاف).
+_UNJOINED = frozenset({"teen_suffix", "hundred_mult", "scale", "scale_pl", "dozen", "dozen_pl",
+                       "frac_pl", "frac_whole", "hundreds_pl"})
+
+
+def _may_extend(acc: _Acc, a: _Atom, cls: str) -> bool:
+    """Whether any reading of class `cls` may come next: never after a closed number, joined by
+    و unless it attaches directly, and only عشر or a joined ten after أحد / الحادي."""
+    if acc.closed:
+        return False
+    if acc.empty:
+        if cls in _NEVER_FIRST:
+            return False
+    elif not a.conj and cls not in _UNJOINED:
+        return False
+    # أحد / الحادي only before عشر or a joined ten: أحد عشر، الحادي والعشرون
+    return not (acc.needs_teen and cls != "teen_suffix" and not (cls == "tens" and a.conj))
+
+
+def _unit(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """A unit, أحد / اثنا or an ordinal: first, or joined after tens or a round group (خمسة وعشرون)."""
+    n = acc.copy()
+    if acc.empty:
+        n.group = value
+    elif a.conj and not acc.has_unit and not acc.teen and (acc.has_tens or acc.group % 100 == 0):
+        n.group += value
+    else:
+        return None
+    n.has_unit = True
+    n.part, n.part_cls = value, cls
+    n.needs_teen = cls in ("teen_only", "ord_teen")
+    n.ordinal |= cls in ("ord", "ord_teen")
+    return n
+
+
+def _ten(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """عشرة: first, or joined after a round hundred or scale with no unit (مائة وعشرة)."""
+    if not (acc.empty or (a.conj and acc.group % 100 == 0 and not acc.has_unit)):
+        return None
+    n = acc.copy()
+    n.group += 10
+    n.has_unit = n.teen = True
+    n.part, n.part_cls = 10, "ten"
+    return n
+
+
+def _teen_suffix(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """عشر right after a unit makes a teen (ثلاثة عشر، اثنا عشر، الحادي عشر)."""
+    if acc.part_cls not in ("unit", "ord", "ord_teen", "teen_only") or acc.teen or acc.has_tens \
+            or acc.part > 9 or a.conj:
+        return None
+    n = acc.copy()
+    n.group += 10
+    n.part += 10
+    n.teen = True
+    n.needs_teen = False
+    n.part_cls = "teen"
+    return n
+
+
+def _tens(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """Twenty to ninety: first, or joined after a unit or a round group (ثلاثة وعشرون، مائة وعشرون)."""
+    n = acc.copy()
+    if acc.empty:
+        n.group = value
+    elif a.conj and not acc.has_tens and not acc.teen and (acc.group % 100) < 10 and acc.part_cls != "ten":
+        n.group += value
+    else:
+        return None
+    n.has_tens = True
+    n.needs_teen = False
+    n.part, n.part_cls = value, "tens"
+    return n
+
+
+def _hundred(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """مائة to تسعمائة: first, or joined after a larger scale with nothing below it (ألف وثلاثمائة)."""
+    if not (acc.empty or (a.conj and acc.group == 0 and value < acc.last_scale)):
+        return None
+    n = acc.copy()
+    n.group = value
+    n.has_hundred = True
+    n.part, n.part_cls = value, "hundred"
+    return n
+
+
+def _hundred_times(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاث مائة / 3 مئة / 322 مائة: the last part (a unit or digits) times a hundred."""
+    if acc.empty or a.conj or acc.has_hundred or acc.teen or acc.part_cls not in ("unit", "digits") \
+            or (acc.part_cls == "unit" and acc.part > 9):
+        return None
+    n = acc.copy()
+    n.group = acc.group - acc.part + acc.part * 100
+    n.has_hundred, n.has_unit = True, False
+    n.part, n.part_cls = n.group, "hundred"
+    return n
+
+
+def _closed_by_scale(n: _Acc, value: float) -> _Acc:
+    """`n` after a scale word of `value`: the scale closes the group below it."""
+    n.last_scale = value
+    n.new_group()
+    n.part, n.part_cls = n.total, "scale"
+    return n
+
+
+def _scale_of_all(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ألف مليار، مائة ألف تريليون: a larger scale multiplies the whole number so far."""
+    if not (value > acc.last_scale and not a.conj and cls == "scale" and not acc.fraction and acc.value > 0):
+        return None
+    n = acc.copy()
+    n.total = acc.value * value
+    return _closed_by_scale(n, value)
+
+
+def _scale_first(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ألف، مليونان: a singular or dual scale word starting a number."""
+    if not acc.empty or value >= acc.last_scale or cls == "scale_pl":
+        return None
+    n = acc.copy()
+    n.total = value * (2 if cls == "scale_dual" else 1)
+    return _closed_by_scale(n, value)
+
+
+def _scale_joined(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """مليون وألفان: a smaller singular or dual scale joined by و after a closed group."""
+    if acc.empty or not a.conj or value >= acc.last_scale or acc.group != 0 or cls == "scale_pl":
+        return None
+    n = acc.copy()
+    n.total += value * (2 if cls == "scale_dual" else 1)
+    return _closed_by_scale(n, value)
+
+
+def _scale_counted(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاثة آلاف، عشرين ألفا، نصف مليون: the group (or a fraction) before a scale counts it."""
+    if acc.empty or a.conj or value >= acc.last_scale or cls == "scale_dual":
+        return None
+    mult = acc.part if acc.part_cls == "frac" else acc.group
+    if mult <= 0 or (cls == "scale_pl" and mult < 2):
+        return None
+    n = acc.copy()
+    if acc.part_cls == "frac":
+        n.fraction = False
+    n.total += mult * value
+    return _closed_by_scale(n, value)
+
+
+def _dozen_first(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """دزينة، دزينتان: a dozen or two dozen starting a number."""
+    if not acc.empty or cls == "dozen_pl":
+        return None
+    n = acc.copy()
+    n.group = value * (2 if cls == "dozen_dual" else 1)
+    n.part, n.part_cls = n.group, "dozen"
+    return n
+
+
+def _dozen_joined(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاثة ودزينة: a dozen or two dozen joined by و."""
+    if acc.empty or not a.conj or cls == "dozen_pl":
+        return None
+    n = acc.copy()
+    n.group += value * (2 if cls == "dozen_dual" else 1)
+    n.part, n.part_cls = n.group, "dozen"
+    return n
+
+
+def _dozen_counted(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاث دزينات، نصف دزينة: the group (or a fraction) before a dozen counts it."""
+    if acc.empty or a.conj or cls == "dozen_dual":
+        return None
+    mult = acc.part if acc.part_cls == "frac" else acc.group
+    if mult <= 0:
+        return None
+    n = acc.copy()
+    n.group = mult * value
+    n.fraction = False
+    n.part, n.part_cls = n.group, "dozen"
+    return n
+
+
+def _fraction_first(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """نصف، ثلثان: a fraction starting a number (a scale or a dozen may follow: نصف مليون)."""
+    if not acc.empty:
+        return None
+    n = acc.copy()
+    n.group = value
+    n.fraction = True
+    n.part, n.part_cls = value, "frac"
+    return n
+
+
+def _fraction_joined(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """واحد ونصف، مليون ونصف: a joined fraction ends the number (of the last scale when nothing is below it)."""
+    if acc.empty or not a.conj:
+        return None
+    n = acc.copy()
+    n.closed = True
+    if acc.group == 0 and acc.last_scale < math.inf:
+        n.total += value * acc.last_scale  # مليون ونصف 1.5 million
+    else:
+        n.group += value  # واحد ونصف، مائة وثلاثة وثلثان
+        n.fraction = True
+    return n
+
+
+def _fraction_of_whole(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاثة وعشرون خمس: a singular fraction after a number of eleven or more divides it."""
+    whole = acc.value
+    if a.conj or whole < 11 or acc.part_cls == "frac":
+        return None
+    n = acc.copy()
+    n.total, n.group = 0.0, whole * value
+    n.fraction = n.closed = True
+    return n
+
+
+def _fraction_plural(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """ثلاثة أرباع، عشرون وثلاثة أخماس (a count of 2-10 before it), مئة وثلاثون أخماس (the whole)."""
+    if a.conj or acc.part_cls == "frac":
+        return None
+    n = acc.copy()
+    if acc.part_cls in ("unit", "ten", "digits") and 2 <= acc.part <= 10:
+        n.group = acc.group - acc.part + acc.part * value
+    else:
+        n.total, n.group = 0.0, acc.value * value
+    n.fraction = n.closed = True
+    return n
+
+
+def _zero(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """صفر: zero, alone; it ends the number."""
+    if not acc.empty:
+        return None
+    n = acc.copy()
+    n.group = 0.0
+    n.closed = True
+    n.part, n.part_cls = 0.0, "zero"
+    return n
+
+
+def _digits(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
+    """Digits: first, or a whole number joined after a larger scale or a round hundred (ألف و500)."""
+    n = acc.copy()
+    if acc.empty:
+        n.group = value
+    elif a.conj and value == int(value) and (
+        (acc.group == 0 and value < acc.last_scale)
+        or (acc.has_hundred and not acc.has_tens and not acc.has_unit and acc.group % 100 == 0 and value < 100)
+    ):
+        n.group += value
+    else:
+        return None
+    n.part, n.part_cls = value, "digits"
+    if a.slash:
+        n.fraction = n.closed = True
+    return n
+
+
+class _Rule(NamedTuple):
+    """One rule of the number grammar: its name, the reading classes it reads, and the rule."""
+
+    name: str
+    classes: frozenset[str]
+    apply: _StepRule
+
+
+def _rule(name: str, classes: str, apply: _StepRule) -> _Rule:
+    """A `_Rule` with its classes written as one space-separated string."""
+    return _Rule(name, frozenset(classes.split()), apply)
+
+
+# The number grammar, tried in order on a reading's class: the first rule that returns an
+# accumulator wins; when none does, the number ends before the atom.
+_STEP_RULES: tuple[_Rule, ...] = (
+    _rule("unit", "unit ord ord_teen teen_only", _unit),
+    _rule("ten", "ten", _ten),
+    _rule("teen", "teen_suffix", _teen_suffix),
+    _rule("tens", "tens", _tens),
+    _rule("hundred", "hundred", _hundred),
+    _rule("times a hundred", "hundred_mult hundreds_pl", _hundred_times),
+    _rule("scale of the whole number", "scale", _scale_of_all),
+    _rule("scale first", "scale scale_dual scale_pl", _scale_first),
+    _rule("scale joined", "scale scale_dual scale_pl", _scale_joined),
+    _rule("scale counted", "scale scale_dual scale_pl", _scale_counted),
+    _rule("dozen first", "dozen dozen_dual dozen_pl", _dozen_first),
+    _rule("dozen joined", "dozen dozen_dual dozen_pl", _dozen_joined),
+    _rule("dozen counted", "dozen dozen_dual dozen_pl", _dozen_counted),
+    _rule("fraction first", "frac frac_dual", _fraction_first),
+    _rule("fraction joined", "frac frac_dual", _fraction_joined),
+    _rule("fraction of the whole", "frac_whole", _fraction_of_whole),
+    _rule("plural fraction", "frac_pl", _fraction_plural),
+    _rule("zero", "zero", _zero),
+    _rule("digits", "digits", _digits),
+)
+_RULES_BY_CLASS: dict[str, tuple[_StepRule, ...]] = {
+    cls: tuple(r.apply for r in _STEP_RULES if cls in r.classes)
+    for cls in sorted({c for r in _STEP_RULES for c in r.classes})
+}
+
+
 def _step(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """`acc` extended by atom `a` read as (`cls`, `value`), or None when that is not Arabic
     number grammar (the number then ends before `a`)."""
-    if acc.closed:
+    if not _may_extend(acc, a, cls):
         return None
-    n = acc.copy()
-    c = a.conj
-    if acc.empty:
-        if cls in ("teen_suffix", "frac_pl", "hundreds_pl", "scale_pl", "dozen_pl"):
-            return None
-        if c:
-            pass  # a leading و is a clitic (وثلاثة), not a join
-    elif not c and cls not in ("teen_suffix", "hundred_mult", "scale", "scale_pl", "dozen", "dozen_pl",
-                                "frac_pl", "frac_whole", "hundreds_pl"):
-        return None
-    if acc.needs_teen and cls != "teen_suffix" and not (cls == "tens" and c):
-        return None  # أحد / الحادي only before عشر or a joined ten: أحد عشر، الحادي والعشرون
-
-    if cls in ("unit", "ord", "ord_teen", "teen_only"):
-        if acc.empty:
-            n.group = value
-        elif c and not acc.has_unit and not acc.teen and (acc.has_tens or acc.group % 100 == 0):
-            n.group += value
-        else:
-            return None
-        n.has_unit = True
-        n.part, n.part_cls = value, cls
-        n.needs_teen = cls in ("teen_only", "ord_teen")
-        n.ordinal |= cls in ("ord", "ord_teen")
-    elif cls == "ten":
-        if acc.empty or (c and acc.group % 100 == 0 and not acc.has_unit):
-            n.group += 10
-        else:
-            return None
-        n.has_unit = n.teen = True
-        n.part, n.part_cls = 10, "ten"
-    elif cls == "teen_suffix":
-        if acc.part_cls not in ("unit", "ord", "ord_teen", "teen_only") or acc.teen or acc.has_tens \
-                or acc.part > 9 or c:
-            return None
-        n.group += 10
-        n.part += 10
-        n.teen = True
-        n.needs_teen = False
-        n.part_cls = "teen"
-    elif cls == "tens":
-        if acc.empty:
-            n.group = value
-        elif c and not acc.has_tens and not acc.teen and (acc.group % 100) < 10 and acc.part_cls != "ten":
-            n.group += value
-        else:
-            return None
-        n.has_tens = True
-        n.needs_teen = False
-        n.part, n.part_cls = value, "tens"
-    elif cls == "hundred":
-        if acc.empty:
-            n.group = value
-        elif c and acc.group == 0 and value < acc.last_scale:
-            n.group = value
-        else:
-            return None
-        n.has_hundred = True
-        n.part, n.part_cls = value, "hundred"
-    elif cls in ("hundred_mult", "hundreds_pl"):
-        # ثلاث مائة / 3 مئة / 322 مائة: the last part times a hundred
-        if acc.empty or c or acc.has_hundred or acc.teen or acc.part_cls not in ("unit", "digits") \
-                or (acc.part_cls == "unit" and acc.part > 9):
-            return None
-        n.group = acc.group - acc.part + acc.part * 100
-        n.has_hundred, n.has_unit = True, False
-        n.part, n.part_cls = n.group, "hundred"
-    elif cls in ("scale", "scale_dual", "scale_pl"):
-        if value > acc.last_scale and not c and cls == "scale" and not acc.fraction and acc.value > 0:
-            # ألف مليار، مائة ألف تريليون: a larger scale multiplies the whole number so far
-            n.total, n.last_scale = acc.value * value, value
-            n.new_group()
-            n.part, n.part_cls = n.total, "scale"
+    for apply in _RULES_BY_CLASS.get(cls, ()):
+        n = apply(acc, a, cls, value)
+        if n is not None:
             return n
-        if value >= acc.last_scale:
-            return None
-        if acc.empty:
-            if cls == "scale_pl":
-                return None
-            n.total = value * (2 if cls == "scale_dual" else 1)
-        elif c:
-            if acc.group != 0 or cls == "scale_pl":
-                return None
-            n.total += value * (2 if cls == "scale_dual" else 1)
-        else:
-            if cls == "scale_dual":
-                return None
-            mult = acc.group
-            if acc.part_cls == "frac":
-                mult = acc.part  # نصف مليون
-                n.fraction = False
-            if mult <= 0 or (cls == "scale_pl" and mult < 2):
-                return None
-            n.total += mult * value
-        n.last_scale = value
-        n.new_group()
-        n.part, n.part_cls = n.total, "scale"
-    elif cls in ("dozen", "dozen_dual", "dozen_pl"):
-        if acc.empty:
-            if cls == "dozen_pl":
-                return None
-            n.group = value * (2 if cls == "dozen_dual" else 1)
-        elif c:
-            if cls != "dozen_dual" and cls != "dozen":
-                return None
-            n.group += value * (2 if cls == "dozen_dual" else 1)
-        else:
-            mult = acc.part if acc.part_cls == "frac" else acc.group
-            if cls == "dozen_dual" or mult <= 0:
-                return None
-            n.group = mult * value if acc.part_cls != "frac" else mult * value
-            n.fraction = False
-        n.part, n.part_cls = n.group, "dozen"
-    elif cls in ("frac", "frac_dual"):
-        if acc.empty:
-            n.group = value
-            n.fraction = True
-            n.part, n.part_cls = value, "frac"
-            return n
-        if not c:
-            return None
-        n.closed = True
-        if acc.group == 0 and acc.last_scale < math.inf:
-            n.total += value * acc.last_scale  # مليون ونصف 1.5 million
-        else:
-            n.group += value  # واحد ونصف، مائة وثلاثة وثلثان
-            n.fraction = True
-    elif cls == "frac_whole":
-        # ثلاثة وعشرون خمس: a singular fraction after a number of eleven or more divides it
-        whole = acc.value
-        if c or whole < 11 or acc.part_cls == "frac":
-            return None
-        n.total, n.group = 0.0, whole * value
-        n.fraction = n.closed = True
-    elif cls == "frac_pl":
-        # ثلاثة أرباع، عشرون وثلاثة أخماس (3-10 count plurals), مئة وثلاثون أخماس
-        if c or acc.part_cls == "frac":
-            return None
-        if acc.part_cls in ("unit", "ten", "digits") and 2 <= acc.part <= 10:
-            n.group = acc.group - acc.part + acc.part * value
-        else:
-            n.total, n.group = 0.0, acc.value * value
-        n.fraction = n.closed = True
-    elif cls == "zero":
-        if not acc.empty:
-            return None
-        n.group = 0.0
-        n.closed = True
-        n.part, n.part_cls = 0.0, "zero"
-    elif cls == "digits":
-        if acc.empty:
-            n.group = value
-        elif c and value == int(value) and (
-            (acc.group == 0 and value < acc.last_scale)
-            or (acc.has_hundred and not acc.has_tens and not acc.has_unit and acc.group % 100 == 0 and value < 100)
-        ):
-            n.group += value
-        else:
-            return None
-        n.part, n.part_cls = value, "digits"
-        if a.slash:
-            n.fraction = n.closed = True
-    else:
-        return None
-    return n
+    return None
 
 
 def _readings(a: _Atom, acc: _Acc, nxt_norm: str | None) -> list[tuple[str, float]]:
@@ -641,96 +787,179 @@ def _word_atom(tok: Token, i: int, first: bool, after_and: bool = False) -> _Ato
     return None
 
 
+@dataclass
+class _DigitRead:
+    """A digit group being read from token `first` to token `last`: the digits as written in the
+    first token (`num`), the clitics, currency sign, percent sign and year suffix on them, and
+    the value read so far."""
+
+    first: int
+    last: int
+    num: str
+    pre: str = ""
+    sign: str | None = None
+    pct: str | None = None
+    suf: str | None = None
+    value: float | None = None
+    slash: bool = False  # a slash fraction 3/4 or a mixed number 2 1/4
+    date: bool = False  # a group of a date 5/17/2018: plain digits, no currency sign
+
+    def atom(self) -> _Atom:
+        """The digit group as the grammar's atom."""
+        return _Atom(self.first, self.last, None, self.value, prefix=self.pre, conj=False, digits=True,
+                     percent=bool(self.pct), sign=None if self.date else self.sign,
+                     year_suffix=bool(self.suf), slash=self.slash, raw=self.num)
+
+
+_DigitRule = Callable[[_DigitRead, list[Token], str], bool]
+_SEPARATED_GROUP = re.compile(rf"[{_DIGITS}]+(?:[.,٫٬][{_DIGITS}]+)?[%٪]?")
+_SHORT_GROUP = re.compile(rf"[{_DIGITS}]{{1,3}}")
+_GROUP_OF_THREE = re.compile(rf"[{_DIGITS}]{{3}}")
+_LAST_GROUP_OF_THREE = re.compile(rf"[{_DIGITS}]{{3}}(?:[.٫][{_DIGITS}]+)?")
+
+
+def _gap(text: str, tokens: list[Token], a: int, b: int) -> str:
+    """The text between tokens a and b."""
+    return text[tokens[a].end:tokens[b].start]
+
+
+def _digits_in_token(tokens: list[Token], i: int) -> _DigitRead | None:
+    """Digits written in token i, with clitics, a currency sign, % or a year suffix (و2011، $5، ٣٠٪، 2011م)."""
+    m = _DIGIT_TOKEN.match(tokens[i].text.translate(_STRIP_FORMAT).replace(TATWEEL, ""))
+    if m is None:
+        return None
+    return _DigitRead(i, i, m.group("num"), m.group("pre"), m.group("sign"), m.group("pct"), m.group("suf"))
+
+
+def _leading_dot(tokens: list[Token], i: int) -> _DigitRead | None:
+    """.25: a dot starting a word, with digits right after it."""
+    tok = tokens[i]
+    if tok.text == "." and i + 1 < len(tokens) and tokens[i + 1].start == tok.end \
+            and _PLAIN_DIGITS.match(tokens[i + 1].text.translate(_STRIP_FORMAT)) \
+            and (i == 0 or tokens[i - 1].end < tok.start):
+        return _DigitRead(i, i + 1, "." + tokens[i + 1].text.translate(_STRIP_FORMAT))
+    return None
+
+
+def _not_glued(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """180ميلي، ١مليون: digits glued to letters are no number (the tokeniser split them)."""
+    nxt = tokens[d.last + 1] if d.last + 1 < len(tokens) else None
+    return not (nxt is not None and nxt.start == tokens[d.last].end and nxt.text[0].isalpha())
+
+
+def _separator_groups(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """١،٢٣٤،٥٦٧ / 26،013‪,94: digit groups joined by separator tokens with no space, kept when
+    the whole makes a number."""
+    j = d.last
+    while not d.pct and not d.suf and j + 2 < len(tokens) and tokens[j + 1].text in ("،", ",", ".") \
+            and _gap(text, tokens, j, j + 1) == "" and _gap(text, tokens, j + 1, j + 2) == "" \
+            and _SEPARATED_GROUP.fullmatch(tokens[j + 2].text.translate(_STRIP_FORMAT)):
+        j += 2
+    if j > d.last:
+        tail = "".join(t.text for t in tokens[d.last + 1:j + 1]).translate(_STRIP_FORMAT)
+        tail_pct = tail[-1] in _PERCENT_SIGNS
+        d.value = digits_value(d.num + (tail[:-1] if tail_pct else tail))
+        if d.value is not None:
+            d.last, d.pct = j, d.pct or ("%" if tail_pct else None)
+    return True
+
+
+def _written_value(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """The value of the digits in the first token, unless separator groups gave one."""
+    if d.value is None:
+        d.value = digits_value(d.num)
+    return d.value is not None
+
+
+def _space_groups(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """1 234 567 / 40 000: space-grouped thousands (a first group of 1-3 digits, then groups of 3)."""
+    if d.pre or d.sign or d.pct or d.suf or not _SHORT_GROUP.fullmatch(d.num):
+        return True
+    k = d.last
+    groups = [d.num]
+    while k + 1 < len(tokens) and _gap(text, tokens, k, k + 1) in _GROUP_SPACES \
+            and _LAST_GROUP_OF_THREE.fullmatch(tokens[k + 1].text):
+        groups.append(tokens[k + 1].text)
+        k += 1
+        if not _GROUP_OF_THREE.fullmatch(tokens[k].text):
+            break
+    if k > d.last:
+        v = digits_value("".join(groups).translate(_TO_WESTERN).replace(",", "."))
+        if v is not None:
+            d.value, d.last = v, k
+    return True
+
+
+def _slash_at(tokens: list[Token], text: str, k: int) -> int | None:
+    """The index of the denominator when token k is followed by '/' and plain digits, no spaces."""
+    if k + 2 < len(tokens) and tokens[k + 1].text == "/" and _gap(text, tokens, k, k + 1) == "" \
+            and _gap(text, tokens, k + 1, k + 2) == "" and _PLAIN_DIGITS.match(tokens[k + 2].text):
+        return k + 2
+    return None
+
+
+def _whole_plain(d: _DigitRead) -> bool:
+    """Whether the group is plain digits with a whole value and no % or year suffix."""
+    return not d.pct and not d.suf and d.value == int(d.value) and _PLAIN_DIGITS.match(d.num) is not None
+
+
+def _slash_fraction(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """3/4: a slash fraction (a zero denominator is no number); a group of a date 5/17/2018 stays
+    plain digits."""
+    if not _whole_plain(d):
+        return True
+    e = _slash_at(tokens, text, d.last)
+    after_slash = d.first >= 1 and tokens[d.first - 1].text == "/" and tokens[d.first - 1].end == tokens[d.first].start
+    if e is None and not after_slash:
+        return True
+    if after_slash or _slash_at(tokens, text, e) is not None \
+            or (e + 1 < len(tokens) and tokens[e + 1].text == "/" and _gap(text, tokens, e, e + 1) == ""):
+        d.date = True
+        return True
+    den = float(tokens[e].text.translate(_TO_WESTERN))
+    if den == 0:
+        return False
+    d.value, d.last, d.slash = d.value / den, e, True
+    return True
+
+
+def _mixed_number(d: _DigitRead, tokens: list[Token], text: str) -> bool:
+    """2 1/4: a whole number, one space, then a proper slash fraction that is not part of a date."""
+    k = d.last + 1
+    if d.date or d.slash or not _whole_plain(d) or d.last != d.first or k >= len(tokens) \
+            or _gap(text, tokens, d.last, k) != " ":
+        return True
+    e = _slash_at(tokens, text, k)
+    if e is not None and _PLAIN_DIGITS.match(tokens[k].text):
+        num = float(tokens[k].text.translate(_TO_WESTERN))
+        den = float(tokens[e].text.translate(_TO_WESTERN))
+        if den and 0 < num < den and (e + 1 >= len(tokens) or tokens[e + 1].text != "/"):
+            d.value, d.last, d.slash = d.value + num / den, e, True
+    return True
+
+
+# How a digit group is read, in order: each rule extends the reading in place and returns
+# False when the tokens make no number after all.
+_DIGIT_RULES: tuple[tuple[str, _DigitRule], ...] = (
+    ("not glued to letters", _not_glued),
+    ("separator groups", _separator_groups),
+    ("written value", _written_value),
+    ("space groups", _space_groups),
+    ("slash fraction", _slash_fraction),
+    ("mixed number", _mixed_number),
+)
+
+
 def _digit_atom(tokens: list[Token], text: str, i: int) -> _Atom | None:
     """A digit group starting at token i, with the tokens it spans: 2,800 / ١،٢٣٤،٥٦٧ /
     1 234 567 / 3/4 / 2 1/4 / .25 / 30% / و2011."""
-    tok = tokens[i]
-    clean = tok.text.translate(_STRIP_FORMAT).replace(TATWEEL, "")
-    m = _DIGIT_TOKEN.match(clean)
-    lead_dot = False
-    if not m and tok.text == "." and i + 1 < len(tokens) and tokens[i + 1].start == tok.end \
-            and _PLAIN_DIGITS.match(tokens[i + 1].text.translate(_STRIP_FORMAT)) \
-            and (i == 0 or tokens[i - 1].end < tok.start):
-        lead_dot = True  # .25
-    if not m and not lead_dot:
+    d = _digits_in_token(tokens, i) or _leading_dot(tokens, i)
+    if d is None:
         return None
-    last = i
-    if lead_dot:
-        num = "." + tokens[i + 1].text.translate(_STRIP_FORMAT)
-        last = i + 1
-        m = None
-        pre, sign, pct, suf = "", None, None, None
-    else:
-        pre, sign, num, pct, suf = m.group("pre"), m.group("sign"), m.group("num"), m.group("pct"), m.group("suf")
-    # digits glued to letters (180ميلي، ١مليون) are not a number: the tokeniser split them
-    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
-    if nxt is not None and nxt.start == tokens[last].end and nxt.text[0].isalpha():
-        return None
-
-    def gap(a: int, b: int) -> str:
-        return text[tokens[a].end:tokens[b].start]
-
-    # digit groups joined by a separator token with no space: ١،٢٣٤،٥٦٧ / 26،013‪,94
-    j = last
-    while not pct and not suf and j + 2 < len(tokens) and tokens[j + 1].text in ("،", ",", ".") \
-            and gap(j, j + 1) == "" and gap(j + 1, j + 2) == "" \
-            and re.fullmatch(rf"[{_DIGITS}]+(?:[.,٫٬][{_DIGITS}]+)?[%٪]?", tokens[j + 2].text.translate(_STRIP_FORMAT)):
-        j += 2
-    num_value = None
-    if j > last:
-        tail = "".join(t.text for t in tokens[last + 1:j + 1]).translate(_STRIP_FORMAT)
-        tail_pct = tail[-1] in _PERCENT_SIGNS
-        num_value = digits_value(num + (tail[:-1] if tail_pct else tail))
-        if num_value is not None:
-            last, pct = j, pct or ("%" if tail_pct else None)
-    if num_value is None:
-        num_value = digits_value(num)
-    if num_value is None:
-        return None
-    value = num_value
-    slash = False
-    # space-grouped thousands: 1 234 567 / 40 000 (first group 1-3 digits, then groups of 3)
-    if not pre and not sign and not pct and not suf and re.fullmatch(rf"[{_DIGITS}]{{1,3}}", num):
-        k = last
-        groups = [num]
-        while k + 1 < len(tokens) and gap(k, k + 1) in _GROUP_SPACES \
-                and re.fullmatch(rf"[{_DIGITS}]{{3}}(?:[.٫][{_DIGITS}]+)?", tokens[k + 1].text):
-            groups.append(tokens[k + 1].text)
-            k += 1
-            if not re.fullmatch(rf"[{_DIGITS}]{{3}}", tokens[k].text):
-                break
-        if k > last:
-            v = digits_value("".join(groups).translate(_TO_WESTERN).replace(",", "."))
-            if v is not None:
-                value, last = v, k
-    # slash fractions 3/4 (not dates 5/17/2018), and mixed numbers 2 1/4
-    if not pct and not suf and value == int(value) and _PLAIN_DIGITS.match(num):
-        def slash_at(k: int) -> int | None:
-            if k + 2 < len(tokens) and tokens[k + 1].text == "/" and gap(k, k + 1) == "" \
-                    and gap(k + 1, k + 2) == "" and _PLAIN_DIGITS.match(tokens[k + 2].text):
-                return k + 2
+    for _name, rule in _DIGIT_RULES:
+        if not rule(d, tokens, text):
             return None
-
-        e = slash_at(last)
-        after_slash = i >= 1 and tokens[i - 1].text == "/" and tokens[i - 1].end == tok.start
-        if e is not None or after_slash:
-            if after_slash:
-                return _Atom(i, last, None, value, prefix=pre, digits=True, raw=num)  # in a date
-            if slash_at(e) is not None or (e + 1 < len(tokens) and tokens[e + 1].text == "/" and gap(e, e + 1) == ""):
-                return _Atom(i, last, None, value, prefix=pre, digits=True, raw=num)  # a date
-            den = float(tokens[e].text.translate(_TO_WESTERN))
-            if den == 0:
-                return None
-            value, last, slash = value / den, e, True
-        elif last + 1 < len(tokens) and gap(last, last + 1) == " " and last == i:
-            e2 = slash_at(last + 1)
-            if e2 is not None and _PLAIN_DIGITS.match(tokens[last + 1].text):
-                num2 = float(tokens[last + 1].text.translate(_TO_WESTERN))
-                den = float(tokens[e2].text.translate(_TO_WESTERN))
-                if den and 0 < num2 < den and (e2 + 1 >= len(tokens) or tokens[e2 + 1].text != "/"):
-                    value, last, slash = value + num2 / den, e2, True
-    return _Atom(i, last, None, value, prefix=pre, conj=False, digits=True,
-                 percent=bool(pct), sign=sign, year_suffix=bool(suf), slash=slash, raw=num)
+    return d.atom()
 
 
 def _norm_at(tokens: list[Token], k: int) -> str | None:
@@ -1031,311 +1260,13 @@ def parse_number(s: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-# --- the Recognizers-Text outside test suite ----------------------------------------------------
-
-RECOGNIZERS_FILES = ("NumberModel", "OrdinalModel", "PercentModel", "NumberRangeModel")
-# Which of khabar's kinds each spec file is about (the others are ignored in that file).
-_FILE_KINDS = {
-    "NumberModel": {"cardinal", "year", "money", "fraction"},
-    "OrdinalModel": {"ordinal"},
-    "PercentModel": {"percent"},
-}
-# Cases whose expected type does not fit the text (Recognizers-Text marks cardinal numbers as
-# ordinals in its ordinal file); judged by a reading of the Arabic, listed with the reason.
-_MISLABELLED = {
-    "ثلاثة تريليون": "a cardinal (three trillion) labelled ordinal",
-    "مائة تريليون": "a cardinal (a hundred trillion) labelled ordinal",
-    "تريليون": "a cardinal (a trillion) labelled ordinal",
-    "واحد و عشرون تريليون و ثلاثمائة و اثنان و عشرون": "a cardinal labelled ordinal",
-}
-
-
-@dataclass
-class CaseResult:
-    file: str
-    index: int
-    input: str
-    status: str  # pass / fail / excluded
-    reason: str = ""
-    expected: list = field(default_factory=list)
-    got: list = field(default_factory=list)
-
-
-@dataclass
-class RecognizersReport:
-    """Per-file pass rates of the parser over the Recognizers-Text Arabic number specs."""
-
-    cases: list[CaseResult]
-
-    def rows(self) -> list[dict]:
-        out = []
-        for f in RECOGNIZERS_FILES:
-            cs = [c for c in self.cases if c.file == f]
-            if not cs:
-                continue
-            judged = [c for c in cs if c.status != "excluded"]
-            passed = [c for c in judged if c.status == "pass"]
-            out.append({
-                "file": f, "cases": len(cs), "judged": len(judged), "passed": len(passed),
-                "pass_rate": len(passed) / len(judged) if judged else None,
-            })
-        return out
-
-    def excluded_reasons(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for c in self.cases:
-            if c.status == "excluded":
-                out[c.reason] = out.get(c.reason, 0) + 1
-        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
-
-    def table(self) -> str:
-        lines = [f"{'file':<18}{'cases':>7}{'judged':>8}{'passed':>8}{'pass rate':>11}"]
-        for r in self.rows():
-            rate = "-" if r["pass_rate"] is None else f"{r['pass_rate']:.1%}"
-            lines.append(f"{r['file']:<18}{r['cases']:>7}{r['judged']:>8}{r['passed']:>8}{rate:>11}")
-        lines.append("not judged (a convention khabar does not share):")
-        for reason, n in self.excluded_reasons().items():
-            lines.append(f"  {n:4}  {reason}")
-        return "\n".join(lines)
-
-
-def _exclusion(file: str, case: dict, starts: set[int], ends: set[int]) -> str | None:
-    text = case["Input"]
-    results = case.get("Results", [])
-    if file == "NumberRangeModel":
-        return _range_exclusion(case)
-    for r in results:
-        sub = (r.get("Resolution") or {}).get("subtype")
-        if r["TypeName"] == "ordinal.relative":
-            return "relative position word (last / next / previous), not a numeral"
-        if sub == "power" or re.search(r"[\^eE]", r["Text"]):
-            return "exponent notation (1e10, 1.1^23)"
-        if text[r["Start"]:r["End"] + 1] != r["Text"]:
-            return "the spec's Text does not match its own offsets"
-    for r in results:
-        t = r["Text"]
-        words = [normalize(w) for w in t.split()]
-        if r["TypeName"] == "number" and _ratio_split(t) is not None:
-            why = _ratio_exclusion(r)
-            if why:
-                return why
-        if r["TypeName"] == "percentage" and (words[0] in {normalize("نسبة")} or words[0] in _PERCENT_WORDS):
-            return "percent word or نسبة before the number (khabar: نسبة is a noun; percent follows the number)"
-        if file == "OrdinalModel" and t in _MISLABELLED:
-            return _MISLABELLED[t]
-    for r in results:
-        s, e = r["Start"], r["End"] + 1
-        # invisible marks next to a span do not count against it
-        while s > 0 and text[s - 1] in _FORMAT_CHARS:
-            s -= 1
-        while e < len(text) and text[e] in _FORMAT_CHARS:
-            e += 1
-        if s not in starts or e not in ends:
-            return "span cuts inside a token (khabar spans are whole tokens, clitics inside)"
-    return None
-
-
-_RATIO_PARTS = {normalize(w) for w in ("جزء", "أجزاء", "اجزاء")}
-_RATIO_LINKS = {normalize(w) for w in ("من", "على", "في")}
-# Ratio cases whose expected value is not the ratio of the numerals written (checked by hand).
-_RATIO_SPEC_ERRORS = {
-    "واحد من مئة تريليونات": "the spec's value (1E-10) is not 1 / مئة تريليونات (10^14)",
-    "جزء من مئة الف تريليونات": "the spec's value (1E-07) is not 1 / مئة ألف تريليونات (10^17)",
-    "خمسة وتسعون مائة على خمسة": "'خمسة وتسعون مائة' (ninety-five hundred) is an English calque, "
-                                 "not an Arabic numeral",
-}
-
-
-def _ratio_split(t: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
-    """'X من/على/في Y' or 'X جزء من Y' (X may be absent before جزء): the character spans of X
-    and Y inside `t`, or None when `t` is not written as a ratio."""
-    toks = tokenize(t)
-    words = [_norm(k.text) for k in toks]
-    for j, w in enumerate(words[:-1]):
-        if w in _RATIO_PARTS and words[j + 1] == normalize("من") and j + 2 < len(words):
-            right = (toks[j + 2].start, toks[-1].end)
-            return ((toks[0].start, toks[j - 1].end) if j else None), right
-        if w in _RATIO_LINKS and j >= 1:
-            return (toks[0].start, toks[j - 1].end), (toks[j + 1].start, toks[-1].end)
-    return None
-
-
-def _ratio_exclusion(r: dict) -> str | None:
-    t = r["Text"]
-    if t in _RATIO_SPEC_ERRORS:
-        return "ratio: " + _RATIO_SPEC_ERRORS[t]
-    if (r.get("Resolution") or {}).get("subtype") == "decimal" or any(_norm(w) in _DECIMAL_WORDS for w in t.split()):
-        return ("ratio: a whole plus hundredths ('مائتان وثلاثة جزء من مائة' = 200.03), "
-                "not the ratio of the numerals written")
-    return None
-
-
-def _judge_ratio(r: dict, got: list[tuple[int, int, float]]) -> tuple[list[tuple[int, int]], bool]:
-    """The spans khabar must find for a ratio result (X and Y, or Y alone after جزء من), and
-    whether the values it reads there give the spec's ratio X / Y."""
-    left, right = _ratio_split(r["Text"])
-    base = r["Start"]
-    spans = [(base + a, base + b) for a, b in ([left] if left else []) + [right]]
-    by_span = {g[:2]: g[2] for g in got}
-    if any(sp not in by_span for sp in spans):
-        return spans, False
-    num = by_span[spans[0]] if left else 1.0
-    den = by_span[spans[-1]]
-    v = _expected_value(r)
-    ok = v is not None and den != 0 and math.isclose(num / den, v, rel_tol=1e-6, abs_tol=1e-12)
-    return spans, ok
-
-
-_RANGE_VALUE = re.compile(r"^([\[(])\s*([-+0-9.eE]*)\s*,\s*([-+0-9.eE]*)\s*([\])])$")
-_RANGE_GLUED = re.compile(rf"[{_DIGITS}][~=]|[~=][{_DIGITS}]")
-
-
-def _range_exclusion(case: dict) -> str | None:
-    text = case["Input"]
-    results = case.get("Results", [])
-    if not results:
-        return "range: the spec expects no range here (khabar has no range type: nothing to judge)"
-    for r in results:
-        if r["Start"] < 0 or text[r["Start"]:r["End"] + 1] != r["Text"] or not r["Text"]:
-            return "the spec's Text does not match its own offsets"
-    for r in results:
-        t = r["Text"]
-        if re.search(rf"[{_DIGITS}]\s+(?:في|من|على)\s+[{_DIGITS}]", t):
-            return "range: an end computed as the ratio 'X في/من/على Y' (khabar reads the numerals in it)"
-        if _RANGE_GLUED.search(t):
-            return "range: an end glued to a symbol in one token (٢٠~١٠٠، >=٣٠): khabar spans are whole tokens"
-        if re.search(r"[٠-٩]/[٠-٩]", t):
-            return ("range: '٢/١' read as ½ goes against the spec's own NumberModel reading "
-                    "('٣/٤' = 0.75: numerator first)")
-        if not _RANGE_VALUE.match(str((r.get("Resolution") or {}).get("value", ""))):
-            return "range: no interval in the spec's value"
-    return None
-
-
-def _judge_range(r: dict, mentions: list[NumberMention]) -> tuple[list, bool]:
-    """A range result holds when the numbers khabar finds inside its span are exactly its finite
-    ends, and an open one-sided range's end carries the matching qualifier ('(x,' more_than,
-    ',x)' less_than; closed ends such as 'at least' have no qualifier of their own in khabar)."""
-    lo_b, lo, hi, hi_b = _RANGE_VALUE.match(str(r["Resolution"]["value"])).groups()
-    s, e = r["Start"], r["End"] + 1
-    inside = [m for m in mentions if s <= m.start and m.end <= e]
-    crossing = [m for m in mentions if m.start < e and m.end > s and m not in inside]
-    ends = sorted({float(x) for x in (lo, hi) if x})
-    got = sorted(m.value for m in inside)
-    ok = not crossing and len(got) == len(ends) and all(
-        math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) for a, b in zip(got, ends))
-    if ok and bool(lo) != bool(hi):
-        want = ("more_than" if lo_b == "(" else None) if lo else ("less_than" if hi_b == ")" else None)
-        if want is not None and inside[0].qualifier != want:
-            ok = False
-    return [(m.start, m.end, m.value, m.qualifier) for m in inside + crossing], ok
-
-
-def _expected_value(r: dict) -> float | None:
-    res = r.get("Resolution") or {}
-    v = res.get("value")
-    if v is None:
-        return None
-    try:
-        return float(str(v).rstrip("%"))
-    except ValueError:
-        return None
-
-
-def _trim_span(text: str, s: int, e: int) -> tuple[int, int]:
-    s, e = max(0, min(s, len(text))), max(0, min(e, len(text)))
-    while s < e and text[s] in _FORMAT_CHARS:
-        s += 1
-    while e > s and text[e - 1] in _FORMAT_CHARS:
-        e -= 1
-    return s, e
-
-
-def judge_recognizers(folder: str | Path) -> RecognizersReport:
-    """Run `find_numbers` over every case of the Recognizers-Text Arabic specs in `folder`.
-
-    A judged case passes when the parser finds exactly the expected spans (of the kinds the
-    file is about) with the expected values (spans only when the spec says IgnoreResolution).
-    khabar keeps one span per numeral with qualifiers outside, so a ratio 'X على Y' passes when
-    X and Y are found as the two spans with X / Y the spec's value, and a range when the numbers
-    inside its span are exactly its finite ends (with more_than / less_than on an open one-sided
-    range). Cases whose expectations follow a convention khabar does not share are excluded,
-    each with its reason."""
-    folder = Path(folder)
-    cases: list[CaseResult] = []
-    for f in RECOGNIZERS_FILES:
-        p = folder / f"{f}.json"
-        if not p.exists():
-            continue
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
-        for idx, case in enumerate(data):
-            text = case["Input"]
-            toks = tokenize(text)
-            starts, ends = {t.start for t in toks}, {t.end for t in toks}
-            # a span may also end before invisible marks inside a token
-            for t in toks:
-                s, e = _trim_span(text, t.start, t.end)
-                starts.add(s)
-                ends.add(e)
-            reason = _exclusion(f, case, starts, ends)
-            expected = [(*_trim_span(text, r["Start"], r["End"] + 1),
-                         (r.get("Resolution") or {}).get("value") if f == "NumberRangeModel" else _expected_value(r))
-                        for r in case.get("Results", [])]
-            if reason:
-                cases.append(CaseResult(f, idx, text, "excluded", reason, expected))
-                continue
-            mentions = find_numbers(text)
-            if f == "NumberRangeModel":
-                got, ok = [], True
-                for r in case["Results"]:
-                    g, r_ok = _judge_range(r, mentions)
-                    got += g
-                    ok = ok and r_ok
-                cases.append(CaseResult(f, idx, text, "pass" if ok else "fail", "", expected, got))
-                continue
-            kinds = _FILE_KINDS[f]
-            got = [(*_trim_span(text, m.start, m.end), m.value) for m in mentions if m.kind in kinds]
-            ignore_value = bool(case.get("IgnoreResolution"))
-            # a ratio 'X على Y' is judged as its two numerals: the spans of X and Y, and X / Y
-            want, ok = [], True
-            for r, x in zip(case.get("Results", []), expected):
-                if r["TypeName"] == "number" and _ratio_split(r["Text"]) is not None:
-                    spans, r_ok = _judge_ratio(r, got)
-                    want += spans
-                    ok = ok and (r_ok or ignore_value)
-                else:
-                    want.append(x[:2])
-            ok = ok and sorted(g[:2] for g in got) == sorted(want)
-            if ok and not ignore_value:
-                by_span = {g[:2]: g[2] for g in got}
-                for r, (s, e, v) in zip(case.get("Results", []), expected):
-                    if r["TypeName"] == "number" and _ratio_split(r["Text"]) is not None:
-                        continue
-                    if v is None or not math.isclose(by_span[(s, e)], v, rel_tol=1e-6, abs_tol=1e-9):
-                        ok = False
-            cases.append(CaseResult(f, idx, text, "pass" if ok else "fail", "", expected, got))
-    return RecognizersReport(cases)
-
-
 def _main(argv: list[str] | None = None) -> int:
+    """Print the number mentions found in a text, one a line (span, text, value, kind, unit)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m khabar.numerals", description=__doc__.split("\n\n")[0])
     ap.add_argument("text", nargs="?", help="print the number mentions found in this text")
-    ap.add_argument("--recognizers", metavar="PATH", help="folder with the Recognizers-Text Arabic specs")
-    ap.add_argument("--failures", action="store_true", help="also list the judged cases that fail")
     args = ap.parse_args(argv)
-    if args.recognizers:
-        if not Path(args.recognizers).is_dir():
-            print(f"error: {args.recognizers}: no such folder", file=sys.stderr)
-            return 2
-        rep = judge_recognizers(args.recognizers)
-        print(rep.table())
-        if args.failures:
-            for c in rep.cases:
-                if c.status == "fail":
-                    print(f"FAIL {c.file}[{c.index}] {c.input!r}\n     expected {c.expected}\n     got      {c.got}")
-        return 0
     if args.text is None:
         ap.print_help()
         return 2

@@ -205,10 +205,18 @@ def test_mentions_are_valid_spans(pieces, seps):
         assert "\n" not in m.text  # a numeral never crosses a paragraph
 
 
-def test_cli_prints_mentions_and_rejects_missing_folder(tmp_path):
+def test_cli_prints_mentions():
     out = subprocess.run([sys.executable, "-m", "khabar.numerals", "فر ألفان وثمانمائة شخص"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "2800" in out.stdout and "person" in out.stdout
-    bad = subprocess.run([sys.executable, "-m", "khabar.numerals", "--recognizers", str(tmp_path / "nope")],
-                         capture_output=True, text=True)
-    assert bad.returncode == 2 and "no such folder" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_every_reading_class_has_a_grammar_rule():
+    """Each class a word or digit group can be read as has a rule in the number grammar (a class
+    without one would silently end every number at it)."""
+    from khabar import numerals
+
+    lexicon = {w.cls for words in numerals._LEX.values() for w in words}
+    readings = {"teen_suffix", "hundred_mult", "frac_whole", "digits"}
+    assert lexicon | readings <= set(numerals._RULES_BY_CLASS)
+    assert all(r.apply.__doc__ for r in numerals._STEP_RULES)

@@ -8,9 +8,12 @@ convention khabar does not share are excluded, each with its reason.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from khabar.numerals import judge_recognizers
+from khabar.recognizers import judge_recognizers
 
 from tests.conftest import SHARED
 
@@ -92,3 +95,9 @@ def test_judged_cases_cover_each_kind(report):
     values = {v for c in judged for _, _, v in c.expected if isinstance(v, float)}
     assert any(v != int(v) for v in values)  # fractions and decimals
     assert {c.file for c in judged} == set(FLOORS)
+
+
+def test_cli_rejects_missing_folder(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "khabar.recognizers", str(tmp_path / "nope")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "no such folder" in bad.stderr and "Traceback" not in bad.stderr
