@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from khabar.model import Document, Prediction
-from khabar.scoring.tasks import TASKS
 
 
 @runtime_checkable

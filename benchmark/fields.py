@@ -24,6 +24,27 @@ def short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def record(item, where: str, shape: str) -> dict:
+    """`item` itself if it is a JSON object, else `Bad` naming the object expected (`shape`)."""
+    if not isinstance(item, dict):
+        raise Bad(where, f"expected an object {{{shape}}}")
+    return item
+
+
+def required(item: dict, key: str, where: str, note: str = ""):
+    """`item[key]`, or `Bad` at `where.key` when it is absent (`note` says what to write instead)."""
+    if key not in item:
+        raise Bad(f"{where}.{key}", "missing field" + (f" ({note})" if note else ""))
+    return item[key]
+
+
+def one_of(value, allowed, where: str, what: str):
+    """`value` when it is None or one of `allowed`, else `Bad` listing them (`what`: 'kind', ...)."""
+    if value is not None and value not in allowed:
+        raise Bad(where, f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+    return value
+
+
 def span(obj, text: str, where: str) -> Span:
     """The `{start, end, text}` object `obj` as a `Span` of `text`, every field checked."""
     if not isinstance(obj, dict):

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import KhabarError
-from .model import Document, Gold, PredEntity, PredNumber, PredQuote, Prediction, Span
+from .model import Document, Gold, PredEntity, Prediction, Span
 from .fields import Bad
 from .schema import ENTITY_LABELS, FINE_TYPES
 from .scoring.tasks import REGISTRY

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from khabar.align import Aligner, Unaligned
 from khabar.errors import KhabarError

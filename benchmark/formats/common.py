@@ -12,6 +12,10 @@ from ..gold import FORMAT, build_gold
 from ..model import Gold
 from ..writer import check_folder, write_text
 
+__all__ = ["FORMAT", "IMPORTED_VERSION", "Origins", "check_folder", "fresh_id", "read_text", "safe_doc_id",
+           "validated", "write_text"]
+"""The gold format and the writer are re-exported: a format module imports what it needs from here."""
+
 IMPORTED_VERSION = "imported"
 """The gold version of an import whose source does not carry one."""
 

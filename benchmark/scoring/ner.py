@@ -22,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from ..fields import Bad, span as check_span
+from ..fields import Bad, record, required, span as check_span
 from ..model import Document, PredEntity
 from ..schema import ENTITY_LABELS, FINE_TYPES, map_type
 from .counts import Accumulator
@@ -182,12 +182,8 @@ def _pred_dict(item) -> dict:
 def read_entity(item, text: str, where: str, label_map: dict[str, str] | None = None) -> PredEntity:
     """One predicted entity `{start, end, text, type}` of `text`, checked; `label_map` renames
     its label first."""
-    if not isinstance(item, dict):
-        raise Bad(where, "expected an object {start, end, text, type}")
-    sp = check_span(item, text, where)
-    if "type" not in item:
-        raise Bad(f"{where}.type", "missing field")
-    label = item["type"]
+    sp = check_span(record(item, where, "start, end, text, type"), text, where)
+    label = required(item, "type", where)
     if not isinstance(label, str):
         raise Bad(f"{where}.type", f"expected a string, got {label!r}")
     label = label_map.get(label, label) if label_map else label

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..fields import Bad, span as check_span
+from ..fields import Bad, one_of, record, required, span as check_span
 from ..model import Document, Number, PredNumber
 from ..schema import NUMBER_KINDS
 from ..validate import is_number
@@ -89,17 +89,11 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredNumber],
 
 def read_number(item, text: str, where: str, label_map=None) -> PredNumber:
     """One predicted number `{start, end, text, value, kind, unit}` of `text`, checked."""
-    if not isinstance(item, dict):
-        raise Bad(where, "expected an object {start, end, text, value, kind}")
-    sp = check_span(item, text, where)
-    if "value" not in item:
-        raise Bad(f"{where}.value", "missing field (use null for no value)")
-    value = item["value"]
+    sp = check_span(record(item, where, "start, end, text, value, kind"), text, where)
+    value = required(item, "value", where, "use null for no value")
     if value is not None and not is_number(value):
         raise Bad(f"{where}.value", f"expected a finite number or null, got {value!r}")
-    kind = item.get("kind")
-    if kind is not None and kind not in NUMBER_KINDS:
-        raise Bad(f"{where}.kind", f"unknown kind {kind!r}; expected one of {', '.join(NUMBER_KINDS)}")
+    kind = one_of(item.get("kind"), NUMBER_KINDS, f"{where}.kind", "kind")
     unit = item.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise Bad(f"{where}.unit", f"expected a string or null, got {unit!r}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..fields import Bad, optional_span, span as check_span
+from ..fields import one_of, optional_span, record, required, span as check_span
 from ..model import Document, PredQuote, Quote, Span
 from ..schema import QUOTE_TYPES
 from .counts import Accumulator
@@ -147,14 +147,9 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredQuote], 
 
 def read_quote(item, text: str, where: str, label_map=None) -> PredQuote:
     """One predicted quote `{cue, content, source, type}` of `text`, checked (content required)."""
-    if not isinstance(item, dict):
-        raise Bad(where, "expected an object {cue, content, source, type}")
-    if "content" not in item:
-        raise Bad(f"{where}.content", "missing field")
-    content = check_span(item["content"], text, f"{where}.content")
+    content = check_span(required(record(item, where, "cue, content, source, type"), "content", where), text,
+                         f"{where}.content")
     cue = optional_span(item, "cue", text, where)
     source = optional_span(item, "source", text, where)
-    qtype = item.get("type")
-    if qtype is not None and qtype not in QUOTE_TYPES:
-        raise Bad(f"{where}.type", f"unknown quote type {qtype!r}; expected one of {', '.join(QUOTE_TYPES)}")
+    qtype = one_of(item.get("type"), QUOTE_TYPES, f"{where}.type", "quote type")
     return PredQuote(cue, content, source, qtype)

@@ -57,6 +57,11 @@ def _as_json(x):
     return x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
 
 
+def _as_json_list(xs):
+    """Records (dicts or JSON strings) as the JSON strings evaluate's string features hold."""
+    return None if xs is None else [_as_json(x) for x in xs]
+
+
 def _reference_gold(references, gold_path):
     """The gold the references name: documents of a gold file, or documents given inline."""
     from khabar.errors import KhabarError
@@ -107,19 +112,12 @@ class Khabar(evaluate.Metric):
 
     def compute(self, *, predictions=None, references=None, **kwargs):
         """Accept prediction and reference dicts as well as their JSON strings."""
-        if predictions is not None:
-            predictions = [_as_json(p) for p in predictions]
-        if references is not None:
-            references = [_as_json(r) for r in references]
-        return super().compute(predictions=predictions, references=references, **kwargs)
+        return super().compute(predictions=_as_json_list(predictions), references=_as_json_list(references), **kwargs)
 
     def add_batch(self, *, predictions=None, references=None, **kwargs):
         """Add a batch of predictions and references (dicts or JSON strings)."""
-        if predictions is not None:
-            predictions = [_as_json(p) for p in predictions]
-        if references is not None:
-            references = [_as_json(r) for r in references]
-        return super().add_batch(predictions=predictions, references=references, **kwargs)
+        return super().add_batch(predictions=_as_json_list(predictions), references=_as_json_list(references),
+                                 **kwargs)
 
     def add(self, *, prediction=None, reference=None, **kwargs):
         """Add one prediction and its reference (dicts or JSON strings)."""
