@@ -37,18 +37,6 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", "".join(fold_char(c) for c in text))
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`normalize(text)` (without space collapsing) and, for each output character, the index
-    of the input character it came from, so a match in the output maps back to the input."""
-    out, index = [], []
-    for i, c in enumerate(text):
-        f = fold_char(c)
-        if f:
-            out.append(f)
-            index.append(i)
-    return "".join(out), index
-
-
 def to_western_digits(text: str) -> str:
     return "".join(DIGIT_MAP.get(c, c) for c in text)
 
@@ -91,7 +79,7 @@ def fold_with_offsets(text: str, *, loose: bool = False, space: str = "collapse"
     """A normalised view of `text` and, per output character, the input index it came from.
 
     `loose` selects `fold_char_loose` instead of `fold_char`. `space` is "keep" (as
-    `normalize_with_offsets`), "collapse" (each run of white space becomes one space, mapped to
+    `fold_with_offsets`), "collapse" (each run of white space becomes one space, mapped to
     the run's first character, as `normalize` does) or "drop" (white space removed: a model
     that writes `المتحدة، فر` for `المتحدة ، فر` still matches).
     """

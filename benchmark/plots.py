@@ -232,11 +232,6 @@ def leaderboard_rows(board: Mapping) -> list[dict]:
     return rows
 
 
-def f1_chart_png(board: Mapping) -> bytes:
-    """The leaderboard's chart: F1 per task and system with intervals, from a leaderboard dict."""
-    return f1_png(leaderboard_rows(board))
-
-
 def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping | None = None, gold=None, *,
                 reports: Mapping | None = None, scheme: str = "fine", n_boot: int = 1000, seed: int = 0
                 ) -> dict[str, Path]:

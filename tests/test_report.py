@@ -498,5 +498,5 @@ def test_plots(tmp_path, gold, systems, reports):
     assert plots.f1_png(plots.f1_rows(reports)) == written["f1"].read_bytes()
     rows = plots.corrupted_rows(reports)
     assert {(r["system"], r["subset"]) for r in rows} == {(n, s) for n in systems for s in ("all", "corrupted")}
-    assert plots.f1_chart_png({"systems": [{"system": "x", "tasks": {"ner": {"f1": 0.5, "ci_low": 0.4,
-                                                                             "ci_high": 0.6}}}]})[:4] == b"\x89PNG"
+    assert plots.f1_png(plots.leaderboard_rows({"systems": [{"system": "x", "tasks": {"ner": {"f1": 0.5, "ci_low": 0.4,
+                                                                             "ci_high": 0.6}}}]}))[:4] == b"\x89PNG"
