@@ -20,8 +20,9 @@ from .counts import Tally
 from .details import Detail
 from .prf import Metric
 from .report import Report
+from .report import build as report_from_tally
 from .rows import Row
-from .scorer import report_from_tally, score, settings_for
+from .scorer import score, settings_for
 from .signature import Signature
 from .tasks import HEADLINE, REGISTRY, TASKS, TaskScorer
 

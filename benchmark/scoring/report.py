@@ -113,7 +113,9 @@ def _rows_from_dicts(dicts: list[dict]) -> list[Row]:
 
 def build(tally: Tally, settings: Signature, details: list[Detail] | None = None, notes: list[str] | None = None
           ) -> Report:
-    """The report of a tally: its lines with intervals from resampling its units (`rows`)."""
+    """The report of a tally: its lines with intervals from resampling its units (`rows`).
+
+    Tallies of shards scored apart and added (`a + b`) give the report of the whole."""
     totals = tally.data.sum(axis=0)
     rows = build_rows(list(tally.keys), totals, resample(tally, settings.n_boot, settings.seed))
     return Report(rows, settings, details or [], tally, notes or [])

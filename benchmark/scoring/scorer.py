@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from ..errors import KhabarError
 from ..model import Gold, Prediction
 from .corpus import resolve_tasks, tally
-from .counts import Tally
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD
 from .report import Report, build
@@ -21,12 +20,6 @@ def settings_for(gold: Gold, tasks: Sequence[str], scheme: str, n_boot: int, see
 
     return Signature(__version__, gold_id(gold.version, gold.sha256), tuple(tasks), "all", scheme, overlap, unit,
                      n_boot, seed)
-
-
-def report_from_tally(t: Tally, settings: Signature, details: list[Detail] | None = None,
-                      notes: list[str] | None = None) -> Report:
-    """A `Report` from (possibly merged) counts: how shards scored apart become one report."""
-    return build(t, settings, details, notes)
 
 
 def score(gold: Gold, predictions: Sequence[Prediction], *, tasks=None, scheme: str = "fine", n_boot: int = 1000,
