@@ -95,24 +95,45 @@ def validate_raw(raw: dict, file: str = "<gold>", source: str = "") -> list[Viol
     return out
 
 
-def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
-    starts, ends = boundaries(text)
-    ids = Counter(r.get("id") for k in ("entities", "mentions", "quotes", "numbers") for r in d[k]
-                  if isinstance(r, dict))
+_RECORD_LISTS = ("entities", "mentions", "quotes", "numbers")
+_MENTION_ENUMS = (("type", FINE_TYPES), ("form", FORMS), ("kind", MENTION_KINDS))
+_NUMBER_ENUMS = (("kind", NUMBER_KINDS), ("qualifier", QUALIFIERS))
 
-    def rec_loc(kind, i, r):
+
+class _DocCheck:
+    """The record checks of one document, sharing its text, token boundaries, id counts and line finder."""
+
+    def __init__(self, d, text, where, doc_line, lines, bad):
+        self.text, self.where, self.doc_line, self.lines, self.bad = text, where, doc_line, lines, bad
+        self.starts, self.ends = boundaries(text)
+        self.ids = Counter(r.get("id") for k in _RECORD_LISTS for r in d[k] if isinstance(r, dict))
+
+    def records(self, kind, items):
+        """(record, line, field path) of each object in a record list; a non-object is reported and skipped."""
+        for i, r in enumerate(items):
+            line, loc = self.rec_loc(kind, i, r)
+            if not isinstance(r, dict):
+                self.bad(line, loc, "not an object")
+                continue
+            yield r, line, loc
+
+    def rec_loc(self, kind, i, r):
+        """A record's line (found from its id, after the document's) and field path (by id, else by index)."""
         rid = r.get("id") if isinstance(r, dict) else None
         name = f"{kind}[{rid}]" if isinstance(rid, str) else f"{kind}[{i}]"
-        return lines.of(rid, doc_line) if isinstance(rid, str) else None, f"{where}.{name}"
+        return self.lines.of(rid, self.doc_line) if isinstance(rid, str) else None, f"{self.where}.{name}"
 
-    def check_id(r, line, loc):
+    def check_id(self, r, line, loc):
+        """A record id is a non-empty string, unique across the document's four record lists."""
         rid = r.get("id")
         if not isinstance(rid, str) or not rid:
-            bad(line, f"{loc}.id", "missing or not a non-empty string")
-        elif ids[rid] > 1:
-            bad(line, f"{loc}.id", f"duplicate id {rid!r}")
+            self.bad(line, f"{loc}.id", "missing or not a non-empty string")
+        elif self.ids[rid] > 1:
+            self.bad(line, f"{loc}.id", f"duplicate id {rid!r}")
 
-    def check_span(s, line, loc, on_tokens=True) -> bool:
+    def check_span(self, s, line, loc, on_tokens=True) -> bool:
+        """A span is integer offsets inside the text, its text is that slice, and it sits on token boundaries."""
+        text, bad = self.text, self.bad
         if not isinstance(s, dict):
             bad(line, loc, "missing or not a span object {start, end, text}")
             return False
@@ -127,47 +148,46 @@ def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
         if tx != text[st:en]:
             bad(line, f"{loc}.text", f"{tx!r} does not equal the document slice {text[st:en]!r}")
             return False
-        if on_tokens and (st not in starts or en not in ends):
-            edge = "start" if st not in starts else "end"
+        if on_tokens and (st not in self.starts or en not in self.ends):
+            edge = "start" if st not in self.starts else "end"
             bad(line, f"{loc}.{edge}", f"[{st}, {en}) {tx!r} is not on token boundaries")
             return False
         return True
 
-    def check_enum(r, key, allowed, line, loc, optional=False):
+    def check_enum(self, r, key, allowed, line, loc, optional=False):
+        """A closed-vocabulary field holds one of `allowed` (or, if `optional`, may be null)."""
         v = r.get(key)
         if optional and v is None:
             return
         if v not in allowed:
-            bad(line, f"{loc}.{key}", f"{v!r} is not one of {', '.join(allowed)}")
+            self.bad(line, f"{loc}.{key}", f"{v!r} is not one of {', '.join(allowed)}")
 
+
+def _check_entities(c: _DocCheck, entities) -> set:
+    """Entity records: id, fine type and both names; returns the ids that mentions and quotes may name."""
     entity_ids = set()
-    for i, e in enumerate(d["entities"]):
-        line, loc = rec_loc("entities", i, e)
-        if not isinstance(e, dict):
-            bad(line, loc, "not an object")
-            continue
-        check_id(e, line, loc)
+    for e, line, loc in c.records("entities", entities):
+        c.check_id(e, line, loc)
         entity_ids.add(e.get("id"))
-        check_enum(e, "type", FINE_TYPES, line, loc)
+        c.check_enum(e, "type", FINE_TYPES, line, loc)
         for key in ("name_en", "name_ar"):
             if not isinstance(e.get(key), str) or not e.get(key):
-                bad(line, f"{loc}.{key}", "missing or not a non-empty string")
+                c.bad(line, f"{loc}.{key}", "missing or not a non-empty string")
+    return entity_ids
 
+
+def _check_mentions(c: _DocCheck, mentions, entity_ids: set) -> dict[str, set[tuple[int, int]]]:
+    """Mention records, then flat NER (no two names overlap); returns each entity's valid mention spans."""
     mention_spans: dict[str, set[tuple[int, int]]] = {}
     named: list[tuple[int, int, str, int | None]] = []
-    for i, m in enumerate(d["mentions"]):
-        line, loc = rec_loc("mentions", i, m)
-        if not isinstance(m, dict):
-            bad(line, loc, "not an object")
-            continue
-        check_id(m, line, loc)
-        ok = check_span(m, line, loc)
-        check_enum(m, "type", FINE_TYPES, line, loc)
-        check_enum(m, "form", FORMS, line, loc)
-        check_enum(m, "kind", MENTION_KINDS, line, loc)
+    for m, line, loc in c.records("mentions", mentions):
+        c.check_id(m, line, loc)
+        ok = c.check_span(m, line, loc)
+        for key, allowed in _MENTION_ENUMS:
+            c.check_enum(m, key, allowed, line, loc)
         ent = m.get("entity")
         if ent not in entity_ids:
-            bad(line, f"{loc}.entity", f"{ent!r} does not name an entity of this document")
+            c.bad(line, f"{loc}.entity", f"{ent!r} does not name an entity of this document")
         if ok:
             mention_spans.setdefault(ent, set()).add((m["start"], m["end"]))
             if m.get("kind") == "name":
@@ -175,42 +195,50 @@ def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
     named.sort()
     for (s1, e1, id1, _), (s2, e2, id2, l2) in zip(named, named[1:]):
         if s2 < e1:
-            bad(l2, f"{where}.mentions[{id2}].start", f"overlaps mention {id1} [{s1}, {e1}): NER is flat")
+            c.bad(l2, f"{c.where}.mentions[{id2}].start", f"overlaps mention {id1} [{s1}, {e1}): NER is flat")
+    return mention_spans
 
-    for i, q in enumerate(d["quotes"]):
-        line, loc = rec_loc("quotes", i, q)
-        if not isinstance(q, dict):
-            bad(line, loc, "not an object")
-            continue
-        check_id(q, line, loc)
+
+def _check_quotes(c: _DocCheck, quotes, entity_ids: set, mention_spans: dict[str, set[tuple[int, int]]]) -> None:
+    """Quote records: their spans, type, and a speaker whose mention is the quote's source."""
+    for q, line, loc in c.records("quotes", quotes):
+        c.check_id(q, line, loc)
         for key in ("cue", "content", "source"):
-            check_span(q.get(key), line, f"{loc}.{key}")
+            c.check_span(q.get(key), line, f"{loc}.{key}")
         if q.get("addressee") is not None:
-            check_span(q.get("addressee"), line, f"{loc}.addressee")
-        check_enum(q, "type", QUOTE_TYPES, line, loc)
+            c.check_span(q.get("addressee"), line, f"{loc}.addressee")
+        c.check_enum(q, "type", QUOTE_TYPES, line, loc)
         spk = q.get("speaker")
         if spk not in entity_ids:
-            bad(line, f"{loc}.speaker", f"{spk!r} does not name an entity of this document")
+            c.bad(line, f"{loc}.speaker", f"{spk!r} does not name an entity of this document")
         elif isinstance(q.get("source"), dict):
             src = (q["source"].get("start"), q["source"].get("end"))
             if src not in mention_spans.get(spk, set()):
-                bad(line, f"{loc}.source", f"span {list(src)} is not a mention of speaker {spk}")
+                c.bad(line, f"{loc}.source", f"span {list(src)} is not a mention of speaker {spk}")
 
-    for i, n in enumerate(d["numbers"]):
-        line, loc = rec_loc("numbers", i, n)
-        if not isinstance(n, dict):
-            bad(line, loc, "not an object")
-            continue
-        check_id(n, line, loc)
-        check_span(n, line, loc)
+
+def _check_numbers(c: _DocCheck, numbers) -> None:
+    """Number records: span, a finite value, kind and qualifier, an optional unit and the in_name flag."""
+    for n, line, loc in c.records("numbers", numbers):
+        c.check_id(n, line, loc)
+        c.check_span(n, line, loc)
         if not is_number(n.get("value")):
-            bad(line, f"{loc}.value", f"{n.get('value')!r} is not a finite JSON number")
-        check_enum(n, "kind", NUMBER_KINDS, line, loc)
-        check_enum(n, "qualifier", QUALIFIERS, line, loc)
+            c.bad(line, f"{loc}.value", f"{n.get('value')!r} is not a finite JSON number")
+        for key, allowed in _NUMBER_ENUMS:
+            c.check_enum(n, key, allowed, line, loc)
         if n.get("unit") is not None and (not isinstance(n.get("unit"), str) or not n.get("unit")):
-            bad(line, f"{loc}.unit", "must be null or a non-empty string")
+            c.bad(line, f"{loc}.unit", "must be null or a non-empty string")
         if not isinstance(n.get("in_name"), bool):
-            bad(line, f"{loc}.in_name", "missing or not true/false")
+            c.bad(line, f"{loc}.in_name", "missing or not true/false")
+
+
+def _validate_doc(d, text, where, doc_line, lines, bad) -> None:
+    """Every record invariant of one document whose text and four record lists are present."""
+    c = _DocCheck(d, text, where, doc_line, lines, bad)
+    entity_ids = _check_entities(c, d["entities"])
+    mention_spans = _check_mentions(c, d["mentions"], entity_ids)
+    _check_quotes(c, d["quotes"], entity_ids, mention_spans)
+    _check_numbers(c, d["numbers"])
 
 
 def validate_file(path: str | Path) -> list[Violation]:

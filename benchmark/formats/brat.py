@@ -191,6 +191,9 @@ _ID = re.compile(r"^([TRENAM#*])(\S*)$")
 class _Ann:
     """The parsed lines of one `.ann` file, each kept with its line number."""
 
+    _PARSERS = {"T": "_t", "E": "_e", "A": "_attr", "M": "_attr", "N": "_norm", "#": "_note"}
+    """The parser of each line kind khabar writes, by the first letter of the line's id."""
+
     def __init__(self, text: str, source: str, file: str):
         self.text, self.file = text, file
         self.spans: dict[str, tuple[str, Span, int]] = {}
@@ -207,52 +210,58 @@ class _Ann:
         return KhabarError(msg, file=self.file, line=line, field=field)
 
     def _line(self, line: str, ln: int) -> None:
+        """Parse one non-blank line, dispatching on its id's letter; refuse kinds khabar never writes."""
         cols = line.split("\t")
         aid = cols[0]
         m = _ID.match(aid)
         if not m or len(cols) < 2:
             raise self.err(f"not a brat annotation line: {line[:40]!r}", ln)
         kind = m.group(1)
-        if kind == "T":
-            self._t(aid, cols, ln)
-        elif kind == "E":
-            self._e(aid, cols, ln)
-        elif kind in ("A", "M"):
-            parts = cols[1].split(" ")
-            if len(parts) not in (2, 3):
-                raise self.err(f"attribute line needs NAME TARGET [VALUE]: {cols[1]!r}", ln, aid)
-            name, target = parts[0], parts[1]
-            if name not in ATTRIBUTES:
-                raise self.err(f"unknown attribute {name!r}; expected one of {', '.join(ATTRIBUTES)}", ln, aid)
-            slot = self.attrs.setdefault(target, {})
-            if name in slot:
-                raise self.err(f"{target} has a second {name} attribute", ln, aid)
-            slot[name] = (unquote(parts[2]) if len(parts) == 3 else None, ln)
-        elif kind == "N":
-            parts = cols[1].split(" ")
-            if len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
-                raise self.err(f"normalization line needs 'Reference TARGET DB:KEY': {cols[1]!r}", ln, aid)
-            db, _, key = parts[2].partition(":")
-            key = unquote(key)
-            entity = key if db == NORM_DB else f"{db}:{key}"
-            name = unquote(cols[2]) if len(cols) > 2 else ""
-            self.norms.append((parts[1], entity, name, ln))
-        elif kind == "#":
-            parts = cols[1].split(" ")
-            if len(parts) < 2:
-                raise self.err(f"note line needs 'AnnotatorNotes TARGET': {cols[1]!r}", ln, aid)
-            pairs = {}
-            for seg in (cols[2] if len(cols) > 2 else "").split(";"):
-                k, eq, v = seg.partition("=")  # values keep their spaces; `;` inside is escaped
-                k = k.strip()
-                if eq and k in ("id", "entity_type", "name_ar"):
-                    pairs[k] = unquote(v)
-            self.notes[parts[1]] = (pairs, ln)
-        else:
+        parser = self._PARSERS.get(kind)
+        if parser is None:
             what = {"R": "relation", "*": "equivalence"}.get(kind, "annotation")
             raise self.err(f"{what} lines are not part of khabar's brat layout (quotes are Quote events)", ln, aid)
+        getattr(self, parser)(aid, cols, ln)
+
+    def _attr(self, aid: str, cols: list[str], ln: int) -> None:
+        """An A (or M) line: one known attribute, at most once per target, with an optional value."""
+        parts = cols[1].split(" ")
+        if len(parts) not in (2, 3):
+            raise self.err(f"attribute line needs NAME TARGET [VALUE]: {cols[1]!r}", ln, aid)
+        name, target = parts[0], parts[1]
+        if name not in ATTRIBUTES:
+            raise self.err(f"unknown attribute {name!r}; expected one of {', '.join(ATTRIBUTES)}", ln, aid)
+        slot = self.attrs.setdefault(target, {})
+        if name in slot:
+            raise self.err(f"{target} has a second {name} attribute", ln, aid)
+        slot[name] = (unquote(parts[2]) if len(parts) == 3 else None, ln)
+
+    def _norm(self, aid: str, cols: list[str], ln: int) -> None:
+        """An N line: a mention's link to its entity cluster (khabar's own ids keep no db prefix)."""
+        parts = cols[1].split(" ")
+        if len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
+            raise self.err(f"normalization line needs 'Reference TARGET DB:KEY': {cols[1]!r}", ln, aid)
+        db, _, key = parts[2].partition(":")
+        key = unquote(key)
+        entity = key if db == NORM_DB else f"{db}:{key}"
+        name = unquote(cols[2]) if len(cols) > 2 else ""
+        self.norms.append((parts[1], entity, name, ln))
+
+    def _note(self, aid: str, cols: list[str], ln: int) -> None:
+        """A # line: the khabar fields (id, entity_type, name_ar) carried in an annotator note."""
+        parts = cols[1].split(" ")
+        if len(parts) < 2:
+            raise self.err(f"note line needs 'AnnotatorNotes TARGET': {cols[1]!r}", ln, aid)
+        pairs = {}
+        for seg in (cols[2] if len(cols) > 2 else "").split(";"):
+            k, eq, v = seg.partition("=")  # values keep their spaces; `;` inside is escaped
+            k = k.strip()
+            if eq and k in ("id", "entity_type", "name_ar"):
+                pairs[k] = unquote(v)
+        self.notes[parts[1]] = (pairs, ln)
 
     def _t(self, aid: str, cols: list[str], ln: int) -> None:
+        """A T line: a known label on offsets inside the text (newline-split fragments only) showing its slice."""
         if aid in self.spans:
             raise self.err(f"duplicate id {aid}", ln, aid)
         label, _, offsets = cols[1].partition(" ")
@@ -282,6 +291,7 @@ class _Ann:
         self.order.append(aid)
 
     def _e(self, aid: str, cols: list[str], ln: int) -> None:
+        """An E line: a Quote event, its trigger (the cue) and at most one of each known role."""
         args = cols[1].split(" ")
         head, _, trigger = args[0].partition(":")
         if head != QUOTE:
@@ -296,41 +306,63 @@ class _Ann:
             roles[role] = target
         self.events.append((aid, roles, ln))
 
+    # --- attribute lookups shared by the record builders ---
 
-def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: Origins) -> dict:
-    """One document's gold record from its `.ann` source."""
-    ann = _Ann(text, ann_source, file)
-    origins.add_doc(doc_id, file)
-    events = {e[0]: e[2] for e in ann.events}
+    def attr(self, target: str, name: str) -> tuple[str | None, int | None]:
+        """(value, line) of attribute `name` on `target`, or (None, None) when it is absent."""
+        return self.attrs.get(target, {}).get(name, (None, None))
 
-    def attr(target: str, name: str) -> tuple[str | None, int | None]:
-        return ann.attrs.get(target, {}).get(name, (None, None))
+    def has(self, target: str, name: str) -> bool:
+        """Whether `target` carries attribute `name` at all (a flag has no value to test)."""
+        return name in self.attrs.get(target, {})
 
-    def has(target: str, name: str) -> bool:
-        return name in ann.attrs.get(target, {})
-
-    def flag(target: str, name: str) -> bool:
-        value, ln = attr(target, name)
+    def flag(self, target: str, name: str) -> bool:
+        """A valueless attribute's presence; a value on it is an error."""
+        value, ln = self.attr(target, name)
         if value is not None:
-            raise ann.err(f"{name} is a flag and takes no value", ln, f"{target}.{name}")
-        return has(target, name)
+            raise self.err(f"{name} is a flag and takes no value", ln, f"{target}.{name}")
+        return self.has(target, name)
 
-    def enum(target: str, name: str, allowed: tuple[str, ...], default: str | None, line: int) -> str | None:
-        value, ln = attr(target, name)
-        if value is None and not has(target, name) and default is not None:
+    def enum(self, target: str, name: str, allowed: tuple[str, ...], default: str | None, line: int) -> str | None:
+        """An attribute whose value must be one of `allowed`; absent, it is `default` (or, without one, an error)."""
+        value, ln = self.attr(target, name)
+        if value is None and not self.has(target, name) and default is not None:
             return default
         if value is None:
-            raise ann.err(f"{target} needs a {name} attribute ({', '.join(allowed)})", ln or line,
-                          f"{target}.{name}")
+            raise self.err(f"{target} needs a {name} attribute ({', '.join(allowed)})", ln or line,
+                           f"{target}.{name}")
         if value not in allowed:
-            raise ann.err(f"{value!r} is not one of {', '.join(allowed)}", ln, f"{target}.{name}")
+            raise self.err(f"{value!r} is not one of {', '.join(allowed)}", ln, f"{target}.{name}")
         return value
 
-    def only(target: str, allowed: tuple[str, ...], what: str) -> None:
-        for name, (_, ln) in ann.attrs.get(target, {}).items():
+    def only(self, target: str, allowed: tuple[str, ...], what: str) -> None:
+        """Refuse any attribute on `target` that its kind of annotation (`what`) does not take."""
+        for name, (_, ln) in self.attrs.get(target, {}).items():
             if name not in allowed:
-                raise ann.err(f"attribute {name} does not apply to {what} {target}", ln, f"{target}.{name}")
+                raise self.err(f"attribute {name} does not apply to {what} {target}", ln, f"{target}.{name}")
 
+
+_MENTION_ATTRS = ("Form", "Nominal")
+_NUMBER_ATTRS = ("Value", "Kind", "Unit", "Qualifier", "InName")
+_QUOTE_PARTS = (QUOTE, CONTENT, ADDRESSEE)
+
+
+class _Build:
+    """What the record builders of one document share: its parsed `.ann`, the origins to fill and
+    the record ids already taken (so that fresh ids never collide)."""
+
+    def __init__(self, ann: _Ann, doc_id: str, origins: Origins):
+        self.ann, self.doc_id, self.origins = ann, doc_id, origins
+        self.used: set[str] = {p["id"] for p, _ in ann.notes.values() if p.get("id")}
+
+    def origin(self, rid: str, line: int) -> None:
+        """Record that record `rid` of this document comes from `line` of the `.ann` file."""
+        self.origins.add(self.doc_id, rid, self.ann.file, line)
+
+
+def _check_targets(ann: _Ann) -> None:
+    """Every attribute and note must sit on a T line or an event, so that none is silently dropped."""
+    events = {e[0]: e[2] for e in ann.events}
     for target, slot in ann.attrs.items():
         if target not in ann.spans and target not in events:
             raise ann.err(f"attribute on unknown annotation {target}", next(iter(slot.values()))[1], target)
@@ -338,9 +370,10 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
         if target not in ann.spans and target not in events:
             raise ann.err(f"note on unknown annotation {target}", ln, target)
 
-    used: set[str] = {p["id"] for p, _ in ann.notes.values() if p.get("id")}
 
-    # N lines, in order, give the clusters, their order and English names
+def _clusters(b: _Build) -> tuple[dict[str, str], dict[str, dict]]:
+    """The N lines, in order: each linked mention's entity, and the clusters in order with their English names."""
+    ann = b.ann
     entity_of: dict[str, str] = {}
     clusters: dict[str, dict] = {}
     for target, eid, name_en, ln in ann.norms:
@@ -353,97 +386,155 @@ def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: 
         if rec["name_en"] != name_en:
             raise ann.err(f"entity {eid} is named {name_en!r} here and {rec['name_en']!r} before", ln,
                           f"{eid}.name_en")
-        origins.add(doc_id, eid, file, ln)
+        b.origin(eid, ln)
+    return entity_of, clusters
 
+
+def _merge_notes(ann: _Ann, rec: dict, tid: str, notes: dict[str, str], note_ln: int) -> None:
+    """Fill a cluster's type and Arabic name from a mention's note; two mentions may not disagree."""
+    for key in ("type", "name_ar"):
+        value = notes.get("entity_type" if key == "type" else key)
+        if value is None:
+            continue
+        if rec[key] is not None and rec[key] != value:
+            raise ann.err(f"entity {rec['id']} has {key} {value!r} here and {rec[key]!r} before", note_ln,
+                          f"{tid}.{key}")
+        rec[key] = value
+
+
+def _mention(b: _Build, tid: str, entity_of: dict[str, str], clusters: dict[str, dict]) -> dict:
+    """The mention record of one fine-typed T line; an unlinked mention becomes a cluster of its own."""
+    ann = b.ann
+    label, span, ln = ann.spans[tid]
+    ann.only(tid, _MENTION_ATTRS, "mention")
+    notes, note_ln = ann.notes.get(tid, ({}, ln))
+    mid = notes.get("id") or fresh_id(tid, b.used)
+    eid = entity_of.get(tid)
+    if eid is None:  # an unlinked mention is a cluster of its own, named by its text
+        eid = fresh_id(f"E_{tid}", b.used | set(clusters))
+        clusters[eid] = {"id": eid, "type": None, "name_en": span.text, "name_ar": None}
+    _merge_notes(ann, clusters[eid], tid, notes, note_ln)
+    kind = "nominal" if ann.flag(tid, "Nominal") else "name"
+    return {"id": mid, **span.to_dict(), "type": label, "entity": eid,
+            "form": ann.enum(tid, "Form", FORMS, "canonical", ln), "kind": kind}
+
+
+def _mentions(b: _Build, entity_of: dict[str, str], clusters: dict[str, dict]) -> tuple[list[dict], dict[str, dict]]:
+    """All mention records in `.ann` order, and each one by its T id (quote sources point at them)."""
     mentions, mention_of = [], {}
-    for tid in ann.order:
-        label, span, ln = ann.spans[tid]
+    for tid in b.ann.order:
+        label, _, ln = b.ann.spans[tid]
         if label not in FINE_TYPES:
             continue
-        only(tid, ("Form", "Nominal"), "mention")
-        notes, note_ln = ann.notes.get(tid, ({}, ln))
-        mid = notes.get("id") or fresh_id(tid, used)
-        eid = entity_of.get(tid)
-        if eid is None:  # an unlinked mention is a cluster of its own, named by its text
-            eid = fresh_id(f"E_{tid}", used | set(clusters))
-            clusters[eid] = {"id": eid, "type": None, "name_en": span.text, "name_ar": None}
-        rec = clusters[eid]
-        for key in ("type", "name_ar"):
-            value = notes.get("entity_type" if key == "type" else key)
-            if value is None:
-                continue
-            if rec[key] is not None and rec[key] != value:
-                raise ann.err(f"entity {eid} has {key} {value!r} here and {rec[key]!r} before", note_ln,
-                              f"{tid}.{key}")
-            rec[key] = value
-        kind = "nominal" if flag(tid, "Nominal") else "name"
-        m = {"id": mid, **span.to_dict(), "type": label, "entity": eid,
-             "form": enum(tid, "Form", FORMS, "canonical", ln), "kind": kind}
+        m = _mention(b, tid, entity_of, clusters)
         mentions.append(m)
         mention_of[tid] = m
-        origins.add(doc_id, mid, file, ln)
-    for rec in clusters.values():  # defaults: the first mention's type and text
+        b.origin(m["id"], ln)
+    return mentions, mention_of
+
+
+def _default_names(clusters: dict[str, dict], mentions: list[dict]) -> None:
+    """A cluster without a noted type or Arabic name takes its first mention's type and text."""
+    for rec in clusters.values():
         first = next(m for m in mentions if m["entity"] == rec["id"])
         rec["type"] = rec["type"] or first["type"]
         rec["name_ar"] = rec["name_ar"] or first["text"]
 
-    numbers = []
+
+def _number_value(ann: _Ann, tid: str, ln: int) -> int | float:
+    """The JSON number in a Number span's required Value attribute (a boolean is not a number)."""
+    raw_value, vln = ann.attr(tid, "Value")
+    if raw_value is None:
+        raise ann.err(f"{tid} needs a Value attribute (a JSON number)", vln or ln, f"{tid}.Value")
+    try:
+        value = json.loads(raw_value)
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ann.err(f"value {raw_value!r} is not a number", vln, f"{tid}.Value")
+    return value
+
+
+def _numbers(b: _Build) -> list[dict]:
+    """The number records of the Number spans, in `.ann` order, with their attributes checked."""
+    ann, numbers = b.ann, []
     for tid in ann.order:
         label, span, ln = ann.spans[tid]
         if label != NUMBER:
             continue
-        only(tid, ("Value", "Kind", "Unit", "Qualifier", "InName"), "number")
-        raw_value, vln = attr(tid, "Value")
-        if raw_value is None:
-            raise ann.err(f"{tid} needs a Value attribute (a JSON number)", vln or ln, f"{tid}.Value")
-        try:
-            value = json.loads(raw_value)
-        except json.JSONDecodeError:
-            value = None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ann.err(f"value {raw_value!r} is not a number", vln, f"{tid}.Value")
-        nid = ann.notes.get(tid, ({}, None))[0].get("id") or fresh_id(tid, used)
+        ann.only(tid, _NUMBER_ATTRS, "number")
+        value = _number_value(ann, tid, ln)
+        nid = ann.notes.get(tid, ({}, None))[0].get("id") or fresh_id(tid, b.used)
         numbers.append({"id": nid, **span.to_dict(), "value": value,
-                        "kind": enum(tid, "Kind", NUMBER_KINDS, None, ln),
-                        "unit": attr(tid, "Unit")[0],
-                        "qualifier": enum(tid, "Qualifier", QUALIFIERS, "exact", ln),
-                        "in_name": flag(tid, "InName")})
-        origins.add(doc_id, nid, file, ln)
+                        "kind": ann.enum(tid, "Kind", NUMBER_KINDS, None, ln),
+                        "unit": ann.attr(tid, "Unit")[0],
+                        "qualifier": ann.enum(tid, "Qualifier", QUALIFIERS, "exact", ln),
+                        "in_name": ann.flag(tid, "InName")})
+        b.origin(nid, ln)
+    return numbers
 
+
+def _quote_part(ann: _Ann, eid: str, roles: dict[str, str], ln: int, role: str, label: str,
+                used_parts: set[str], required: bool = True) -> Span | None:
+    """The span of a Quote event's `role` argument, which must be a `label` span (noted as used)."""
+    target = roles.get(role)
+    if target is None:
+        if required:
+            raise ann.err(f"Quote event needs a {role} argument", ln, f"{eid}.{role}")
+        return None
+    if target not in ann.spans or ann.spans[target][0] != label:
+        got = ann.spans[target][0] if target in ann.spans else "not a text-bound annotation"
+        raise ann.err(f"{role} argument {target} must be a {label} span ({got})", ln, f"{eid}.{role}")
+    used_parts.add(target)
+    return ann.spans[target][1]
+
+
+def _quote(b: _Build, eid: str, roles: dict[str, str], ln: int, mention_of: dict[str, dict],
+           used_parts: set[str]) -> dict:
+    """The quote record of one Quote event: cue, content, optional addressee, and the Source mention's entity."""
+    ann = b.ann
+    ann.only(eid, ("QuoteType",), "quote")
+    cue = _quote_part(ann, eid, roles, ln, QUOTE, QUOTE, used_parts)
+    content = _quote_part(ann, eid, roles, ln, "Content", CONTENT, used_parts)
+    addressee = _quote_part(ann, eid, roles, ln, "Addressee", ADDRESSEE, used_parts, False)
+    src = roles.get("Source")
+    if src not in mention_of:
+        raise ann.err(f"Source argument {src} must be an entity mention", ln, f"{eid}.Source")
+    source = mention_of[src]
+    qid = ann.notes.get(eid, ({}, None))[0].get("id") or fresh_id(eid, b.used)
+    return {"id": qid, "cue": cue.to_dict(), "content": content.to_dict(),
+            "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
+            "addressee": addressee.to_dict() if addressee else None,
+            "type": ann.enum(eid, "QuoteType", QUOTE_TYPES, None, ln)}
+
+
+def _quotes(b: _Build, mention_of: dict[str, dict]) -> list[dict]:
+    """The quote records of the Quote events; then every cue, content and addressee span must be used."""
     quotes, used_parts = [], set()
-    for eid_, roles, ln in ann.events:
-        only(eid_, ("QuoteType",), "quote")
-
-        def part(role: str, label: str, required: bool = True) -> Span | None:
-            target = roles.get(role)
-            if target is None:
-                if required:
-                    raise ann.err(f"Quote event needs a {role} argument", ln, f"{eid_}.{role}")
-                return None
-            if target not in ann.spans or ann.spans[target][0] != label:
-                got = ann.spans[target][0] if target in ann.spans else "not a text-bound annotation"
-                raise ann.err(f"{role} argument {target} must be a {label} span ({got})", ln, f"{eid_}.{role}")
-            used_parts.add(target)
-            return ann.spans[target][1]
-
-        cue, content, addressee = part(QUOTE, QUOTE), part("Content", CONTENT), part("Addressee", ADDRESSEE, False)
-        src = roles.get("Source")
-        if src not in mention_of:
-            raise ann.err(f"Source argument {src} must be an entity mention", ln, f"{eid_}.Source")
-        source = mention_of[src]
-        qid = ann.notes.get(eid_, ({}, None))[0].get("id") or fresh_id(eid_, used)
-        quotes.append({"id": qid, "cue": cue.to_dict(), "content": content.to_dict(),
-                       "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
-                       "addressee": addressee.to_dict() if addressee else None,
-                       "type": enum(eid_, "QuoteType", QUOTE_TYPES, None, ln)})
-        origins.add(doc_id, qid, file, ln)
-    for tid in ann.order:
-        label, _, ln = ann.spans[tid]
-        if label in (QUOTE, CONTENT, ADDRESSEE):
-            only(tid, (), f"{label} span")
+    for eid, roles, ln in b.ann.events:
+        q = _quote(b, eid, roles, ln, mention_of, used_parts)
+        quotes.append(q)
+        b.origin(q["id"], ln)
+    for tid in b.ann.order:
+        label, _, ln = b.ann.spans[tid]
+        if label in _QUOTE_PARTS:
+            b.ann.only(tid, (), f"{label} span")
             if tid not in used_parts:
-                raise ann.err(f"{tid} ({label}) is not an argument of any Quote event", ln, tid)
+                raise b.ann.err(f"{tid} ({label}) is not an argument of any Quote event", ln, tid)
+    return quotes
 
+
+def parse_document(doc_id: str, text: str, ann_source: str, file: str, origins: Origins) -> dict:
+    """One document's gold record from its `.ann` source."""
+    ann = _Ann(text, ann_source, file)
+    origins.add_doc(doc_id, file)
+    _check_targets(ann)
+    b = _Build(ann, doc_id, origins)
+    entity_of, clusters = _clusters(b)
+    mentions, mention_of = _mentions(b, entity_of, clusters)
+    _default_names(clusters, mentions)
+    numbers = _numbers(b)
+    quotes = _quotes(b, mention_of)
     entities = [{k: e[k] for k in ("id", "type", "name_en", "name_ar")} for e in clusters.values()]
     return {"id": doc_id, "text": text, "entities": entities, "mentions": mentions, "quotes": quotes,
             "numbers": numbers}

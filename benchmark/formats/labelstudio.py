@@ -208,8 +208,22 @@ def _one(value: dict, key: str, allowed, src: _Source, field: str, rid) -> str:
     return got[0]
 
 
-def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, index: int) -> tuple[dict, str | None]:
-    """One document's gold record (and its gold version, if given) from a Label Studio task."""
+class _Results:
+    """One task's result list sorted by kind: labelled regions (and their order), per-region values, relations."""
+
+    def __init__(self) -> None:
+        self.regions: dict[str, tuple[str, str, Span, str]] = {}
+        self.order: list[str] = []
+        self.attrs: dict[str, dict[str, tuple[str, str]]] = {}
+        self.relations: list[tuple[str, str, str, str]] = []
+
+    def attr(self, rid: str, name: str) -> str | None:
+        """The per-region value `name` of region `rid`, or None when it has none."""
+        return self.attrs.get(rid, {}).get(name, (None, None))[0]
+
+
+def _task_text(task: dict, ti: int, src: _Source) -> tuple[dict, str, str]:
+    """A task's data object, its text and its document id (else one made from the task's id or index)."""
     where = f"tasks[{ti}]"
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise src.err("a task needs a data object", where)
@@ -220,65 +234,79 @@ def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, in
     doc_id = data.get("doc_id") or (f"task-{task['id']}" if task.get("id") is not None else f"task-{ti}")
     if not isinstance(doc_id, str):
         doc_id = str(doc_id)
-    origins.add_doc(doc_id, src.file)
+    return data, text, doc_id
 
+
+def _pick_result(task: dict, where: str, src: _Source, use: str, index: int) -> tuple[list, str]:
+    """The result list to import (from annotations or predictions, skipping cancelled ones) and its field path."""
     pool = use if use != "auto" else ("annotations" if task.get("annotations") else "predictions")
     runs = [a for a in task.get(pool) or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     if not runs:
-        result, rwhere = [], f"{where}.{pool}"
-    else:
-        if index >= len(runs):
-            raise src.err(f"has {len(runs)} {pool}; index {index} does not exist", f"{where}.{pool}")
-        result, rwhere = runs[index].get("result"), f"{where}.{pool}[{index}].result"
-        if not isinstance(result, list):
-            raise src.err("missing or not a list", rwhere)
+        return [], f"{where}.{pool}"
+    if index >= len(runs):
+        raise src.err(f"has {len(runs)} {pool}; index {index} does not exist", f"{where}.{pool}")
+    result, rwhere = runs[index].get("result"), f"{where}.{pool}[{index}].result"
+    if not isinstance(result, list):
+        raise src.err("missing or not a list", rwhere)
+    return result, rwhere
 
-    regions: dict[str, tuple[str, str, Span, str]] = {}
-    order: list[str] = []
-    attrs: dict[str, dict[str, tuple[str, str]]] = {}
-    relations: list[tuple[str, str, str, str]] = []
+
+def _read_region(res: _Results, r: dict, f: str, rid: str, control, text: str, src: _Source) -> None:
+    """A `labels` result: a region of a known control with one known label on an exact text slice."""
+    value = r.get("value")
+    if control not in REGION_CONTROLS:
+        raise src.err(f"unknown labels control {control!r}; expected one of {', '.join(REGION_CONTROLS)}",
+                      f"{f}.from_name", rid)
+    label = _one(value, "labels", REGION_CONTROLS[control], src, f"{f}.value", rid)
+    span = _span(value, text, src, f"{f}.value", rid, check_text=True)
+    if rid in res.regions:
+        raise src.err(f"duplicate region id {rid!r}", f"{f}.id", rid)
+    res.regions[rid] = (control, label, span, f)
+    res.order.append(rid)
+
+
+def _read_result(res: _Results, r, f: str, text: str, src: _Source) -> None:
+    """Sort one result into `res`: a relation, a labelled region, or a per-region choice or text."""
+    if not isinstance(r, dict):
+        raise src.err("not an object", f)
+    rtype, rid = r.get("type"), r.get("id")
+    if rtype == "relation":
+        label = _one(r, "labels", RELATIONS, src, f, r.get("from_id"))
+        res.relations.append((r.get("from_id"), r.get("to_id"), label, f))
+        return
+    control = r.get("from_name")
+    if not isinstance(rid, str) or not rid:
+        raise src.err("missing or not a non-empty string", f"{f}.id")
+    if r.get("to_name", TO_NAME) != TO_NAME:
+        raise src.err(f"to_name {r.get('to_name')!r} is not {TO_NAME!r}", f"{f}.to_name", rid)
+    value = r.get("value")
+    if rtype == "labels":
+        _read_region(res, r, f, rid, control, text, src)
+    elif rtype == "choices" and control in CHOICES:
+        res.attrs.setdefault(rid, {})[control] = (_one(value, "choices", CHOICES[control], src, f"{f}.value", rid), f)
+    elif rtype == "textarea" and control in TEXTAREAS:
+        res.attrs.setdefault(rid, {})[control] = (_one(value, "text", None, src, f"{f}.value", rid), f)
+    else:
+        raise src.err(f"unknown result {rtype!r} from {control!r}", f"{f}.from_name", rid)
+
+
+def _read_results(result: list, rwhere: str, text: str, src: _Source) -> _Results:
+    """Every result of the list, then each per-region value checked against its region's control."""
+    res = _Results()
     for ri, r in enumerate(result):
-        f = f"{rwhere}[{ri}]"
-        if not isinstance(r, dict):
-            raise src.err("not an object", f)
-        rtype, rid = r.get("type"), r.get("id")
-        if rtype == "relation":
-            label = _one(r, "labels", RELATIONS, src, f, r.get("from_id"))
-            relations.append((r.get("from_id"), r.get("to_id"), label, f))
-            continue
-        control = r.get("from_name")
-        if not isinstance(rid, str) or not rid:
-            raise src.err("missing or not a non-empty string", f"{f}.id")
-        if r.get("to_name", TO_NAME) != TO_NAME:
-            raise src.err(f"to_name {r.get('to_name')!r} is not {TO_NAME!r}", f"{f}.to_name", rid)
-        value = r.get("value")
-        if rtype == "labels":
-            if control not in REGION_CONTROLS:
-                raise src.err(f"unknown labels control {control!r}; expected one of {', '.join(REGION_CONTROLS)}",
-                              f"{f}.from_name", rid)
-            label = _one(value, "labels", REGION_CONTROLS[control], src, f"{f}.value", rid)
-            span = _span(value, text, src, f"{f}.value", rid, check_text=True)
-            if rid in regions:
-                raise src.err(f"duplicate region id {rid!r}", f"{f}.id", rid)
-            regions[rid] = (control, label, span, f)
-            order.append(rid)
-        elif rtype == "choices" and control in CHOICES:
-            attrs.setdefault(rid, {})[control] = (_one(value, "choices", CHOICES[control], src, f"{f}.value", rid), f)
-        elif rtype == "textarea" and control in TEXTAREAS:
-            attrs.setdefault(rid, {})[control] = (_one(value, "text", None, src, f"{f}.value", rid), f)
-        else:
-            raise src.err(f"unknown result {rtype!r} from {control!r}", f"{f}.from_name", rid)
-    for rid, slot in attrs.items():
-        if rid not in regions:
+        _read_result(res, r, f"{rwhere}[{ri}]", text, src)
+    for rid, slot in res.attrs.items():
+        if rid not in res.regions:
             raise src.err(f"per-region result for unknown region {rid!r}", next(iter(slot.values()))[1], rid)
-        control = regions[rid][0]
+        control = res.regions[rid][0]
         for name, (_, f) in slot.items():
             if name not in ATTRS_OF[control]:
                 raise src.err(f"{name} does not apply to a {control} region", f"{f}.from_name", rid)
+    return res
 
-    def attr(rid: str, name: str) -> str | None:
-        return attrs.get(rid, {}).get(name, (None, None))[0]
 
+def _catalogue(data: dict, where: str, doc_id: str, src: _Source, origins: Origins) -> dict[str, dict]:
+    """The clusters of the task's entity catalogue (`data.entities`), in order."""
     catalogue = data.get("entities") or []
     if not isinstance(catalogue, list):
         raise src.err("must be a list of {id, type, name_en, name_ar}", f"{where}.data.entities")
@@ -288,70 +316,119 @@ def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, in
             raise src.err("an entity needs an id", f"{where}.data.entities[{ei}]")
         clusters[e["id"]] = {k: e.get(k) for k in ("id", "type", "name_en", "name_ar")}
         origins.add(doc_id, e["id"], src.file, src.line_of(e["id"]))
+    return clusters
 
-    mentions, numbers, quotes = [], [], []
-    used = set(regions)
-    for rid in order:
-        control, label, span, f = regions[rid]
+
+def _mention(res: _Results, rid: str, label: str, span: Span, clusters: dict[str, dict], used: set[str]) -> dict:
+    """The mention record of an entity_type region; a cluster missing from the catalogue is made from it."""
+    eid = res.attr(rid, "entity")
+    if eid is None:
+        eid = fresh_id(f"E_{rid}", used | set(clusters))
+    if eid not in clusters:  # a new cluster, named by its first mention
+        clusters[eid] = {"id": eid, "type": label, "name_en": span.text, "name_ar": span.text}
+    return {"id": rid, **span.to_dict(), "type": label, "entity": eid,
+            "form": res.attr(rid, "form") or "canonical",
+            "kind": "nominal" if res.attr(rid, "mention_kind") else "name"}
+
+
+def _number(res: _Results, rid: str, span: Span, f: str, src: _Source) -> dict:
+    """The number record of a number region; its value text must be a JSON number (not a boolean)."""
+    raw_value = res.attr(rid, "value")
+    try:
+        value = json.loads(raw_value) if raw_value is not None else None
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise src.err(f"value {raw_value!r} is not a number", f"{f}.value", rid)
+    return {"id": rid, **span.to_dict(), "value": value, "kind": res.attr(rid, "kind"),
+            "unit": res.attr(rid, "unit"), "qualifier": res.attr(rid, "qualifier") or "exact",
+            "in_name": res.attr(rid, "in_name") is not None}
+
+
+def _mentions_and_numbers(res: _Results, clusters: dict[str, dict], doc_id: str, src: _Source,
+                          origins: Origins) -> tuple[list[dict], list[dict]]:
+    """The mention and number records, in result order; every region's origin is its result's line."""
+    mentions, numbers = [], []
+    used = set(res.regions)
+    for rid in res.order:
+        control, label, span, f = res.regions[rid]
         if control == "entity_type":
-            eid = attr(rid, "entity")
-            if eid is None:
-                eid = fresh_id(f"E_{rid}", used | set(clusters))
-            if eid not in clusters:  # a new cluster, named by its first mention
-                clusters[eid] = {"id": eid, "type": label, "name_en": span.text, "name_ar": span.text}
-            mentions.append({"id": rid, **span.to_dict(), "type": label, "entity": eid,
-                             "form": attr(rid, "form") or "canonical",
-                             "kind": "nominal" if attr(rid, "mention_kind") else "name"})
+            mentions.append(_mention(res, rid, label, span, clusters, used))
         elif control == "number":
-            raw_value = attr(rid, "value")
-            try:
-                value = json.loads(raw_value) if raw_value is not None else None
-            except json.JSONDecodeError:
-                value = None
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise src.err(f"value {raw_value!r} is not a number", f"{f}.value", rid)
-            numbers.append({"id": rid, **span.to_dict(), "value": value, "kind": attr(rid, "kind"),
-                            "unit": attr(rid, "unit"), "qualifier": attr(rid, "qualifier") or "exact",
-                            "in_name": attr(rid, "in_name") is not None})
+            numbers.append(_number(res, rid, span, f, src))
         origins.add(doc_id, rid, src.file, src.line_of(rid))
+    return mentions, numbers
 
-    by_id = {m["id"]: m for m in mentions}
+
+def _relations_by_cue(res: _Results, src: _Source) -> dict[str, dict[str, tuple[str, str]]]:
+    """Each cue's outgoing relations by label: (target id, field); relations start at a CUE, one per label."""
     out_of: dict[str, dict[str, tuple[str, str]]] = {}
-    for a, b, label, f in relations:
-        if a not in regions or regions[a][:2] != ("quote", CUE):
+    for a, b, label, f in res.relations:
+        if a not in res.regions or res.regions[a][:2] != ("quote", CUE):
             raise src.err(f"a {label} relation must start at a CUE region, not {a!r}", f"{f}.from_id", a)
         if label in out_of.setdefault(a, {}):
             raise src.err(f"cue {a!r} has a second {label} relation", f"{f}.labels", a)
         out_of[a][label] = (b, f)
+    return out_of
+
+
+def _quote_parts(res: _Results, rid: str, rels: dict[str, tuple[str, str]], src: _Source) -> dict[str, Span]:
+    """The content and addressee spans a cue's relations point at, each of the matching region label."""
+    parts = {}
+    for rel, want in (("content", CONTENT), ("addressee", ADDRESSEE)):
+        if rel not in rels:
+            continue
+        b, rf = rels[rel]
+        if b not in res.regions or res.regions[b][:2] != ("quote", want):
+            raise src.err(f"{rel} relation must end at a {want} region, not {b!r}", f"{rf}.to_id", rid)
+        parts[rel] = res.regions[b][2]
+    return parts
+
+
+def _quote(res: _Results, rid: str, span: Span, f: str, rels: dict[str, tuple[str, str]],
+           by_id: dict[str, dict], src: _Source) -> dict:
+    """The quote record of one CUE region: it needs a content and a source mention (the speaker's)."""
+    parts = _quote_parts(res, rid, rels, src)
+    if "content" not in parts:
+        raise src.err(f"cue {rid!r} has no content relation", f, rid)
+    if "source" not in rels or rels["source"][0] not in by_id:
+        where_ = rels["source"][1] + ".to_id" if "source" in rels else f
+        raise src.err(f"cue {rid!r} needs a source relation to an entity mention", where_, rid)
+    source = by_id[rels["source"][0]]
+    return {"id": rid, "cue": span.to_dict(), "content": parts["content"].to_dict(),
+            "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
+            "addressee": parts["addressee"].to_dict() if "addressee" in parts else None,
+            "type": res.attr(rid, "quote_type")}
+
+
+def _quotes(res: _Results, mentions: list[dict], src: _Source) -> list[dict]:
+    """The quote records of the CUE regions, in order; every CONTENT and ADDRESSEE region must be linked."""
+    by_id = {m["id"]: m for m in mentions}
+    out_of = _relations_by_cue(res, src)
     targeted = {b for rels in out_of.values() for b, _ in rels.values()}
-    for rid in order:
-        control, label, span, f = regions[rid]
+    quotes = []
+    for rid in res.order:
+        control, label, span, f = res.regions[rid]
         if control != "quote":
             continue
         if label != CUE:
             if rid not in targeted:
                 raise src.err(f"{label} region {rid!r} is not linked to any CUE", f, rid)
             continue
-        rels = out_of.get(rid, {})
-        parts = {}
-        for rel, want in (("content", CONTENT), ("addressee", ADDRESSEE)):
-            if rel not in rels:
-                continue
-            b, rf = rels[rel]
-            if b not in regions or regions[b][:2] != ("quote", want):
-                raise src.err(f"{rel} relation must end at a {want} region, not {b!r}", f"{rf}.to_id", rid)
-            parts[rel] = regions[b][2]
-        if "content" not in parts:
-            raise src.err(f"cue {rid!r} has no content relation", f, rid)
-        if "source" not in rels or rels["source"][0] not in by_id:
-            where_ = rels["source"][1] + ".to_id" if "source" in rels else f
-            raise src.err(f"cue {rid!r} needs a source relation to an entity mention", where_, rid)
-        source = by_id[rels["source"][0]]
-        quotes.append({"id": rid, "cue": span.to_dict(), "content": parts["content"].to_dict(),
-                       "source": {k: source[k] for k in ("start", "end", "text")}, "speaker": source["entity"],
-                       "addressee": parts["addressee"].to_dict() if "addressee" in parts else None,
-                       "type": attr(rid, "quote_type")})
+        quotes.append(_quote(res, rid, span, f, out_of.get(rid, {}), by_id, src))
+    return quotes
 
+
+def parse_task(task: dict, ti: int, src: _Source, origins: Origins, use: str, index: int) -> tuple[dict, str | None]:
+    """One document's gold record (and its gold version, if given) from a Label Studio task."""
+    where = f"tasks[{ti}]"
+    data, text, doc_id = _task_text(task, ti, src)
+    origins.add_doc(doc_id, src.file)
+    result, rwhere = _pick_result(task, where, src, use, index)
+    res = _read_results(result, rwhere, text, src)
+    clusters = _catalogue(data, where, doc_id, src, origins)
+    mentions, numbers = _mentions_and_numbers(res, clusters, doc_id, src, origins)
+    quotes = _quotes(res, mentions, src)
     doc = {"id": doc_id, "text": text, "entities": list(clusters.values()), "mentions": mentions,
            "quotes": quotes, "numbers": numbers}
     version = data.get("gold_version")
