@@ -579,73 +579,63 @@ def _plots(gold: Gold, predictions_by_system: Mapping, reports: Mapping, scheme:
     return '<div class="plots">' + "".join(figs) + "</div>"
 
 
-def render_report(predictions_by_system: Mapping[str, Sequence[Prediction]], gold: Gold | None = None,
-                  leaderboard: Mapping | None = None, *, scheme: str = "fine", n_boot: int = 1000, seed: int = 0,
-                  reports: Mapping | None = None, plots: bool = True, notes: Sequence[str] = ()) -> str:
-    """The report as one self-contained HTML string.
+_DOC_TABLES = {"quotes": _quote_table, "numbers": _number_table}
+"""The tasks whose items are also listed in a table under the articles, and the table of each."""
 
-    `predictions_by_system` maps a display name to that system's predictions. `leaderboard`
-    is a leaderboard dict (the contents of `results/leaderboard.json`) shown next to the
-    systems' own scores; `reports` reuses scorer reports already computed (else they are
-    scored here with `scheme`, `n_boot` and `seed`).
-    """
+
+def _task_block(task: str, name: str, rep, gold: Gold, ids: _Ids, speakers: Mapping) -> list[str]:
+    """One system's view of one task: the headline counts, every article with its marks, then the tables."""
+    by_doc = _details_by(rep, task)
+    m = rep.headline(task)
+    parts = [f'<h3 lang="en" dir="ltr">{TASK_TITLES[task]} — {HEADLINE_TEXT[task]}: '
+             f'TP {_count(m.tp)} · FP {_count(m.fp)} · FN {_count(m.fn)} · F1 {_num(m.f1)}</h3>']
+    tables = []
+    for doc in gold.documents:
+        view = task_view(task, by_doc.get(doc.id, []), doc, name, ids, speakers[doc.id])
+        parts.append(f'<article class="doc" lang="ar" dir="rtl" data-doc="{_e(doc.id)}">'
+                     f'<h4 dir="ltr">{_e(doc.id)}</h4>{highlight(doc.text, view.marks)}</article>')
+        if task in _DOC_TABLES:
+            tables.append(_DOC_TABLES[task](view))
+    return parts + tables
+
+
+def _system_section(si: int, name: str, rep, tasks: set[str], gold: Gold, ids: _Ids, speakers: Mapping) -> str:
+    """One system's section: its scores, then one block per task (a note for a task it does not predict)."""
+    parts = [f'<section class="system" id="sys-{si}" data-system="{_e(name)}">',
+             f'<h2 lang="en" dir="ltr">{_e(name)}</h2>',
+             f'<div lang="en" dir="ltr">{_system_scores(rep, name, tasks)}{_all_lines(rep, name)}</div>']
+    for task in TASKS:
+        parts.append(f'<div class="task" data-task="{task}" data-system="{_e(name)}">')
+        if task not in tasks:
+            parts.append(f'<p lang="en" dir="ltr" class="hint">{_e(name)} does not predict '
+                         f'{TASK_TITLES[task].lower()}.</p></div>')
+            continue
+        parts.extend(_task_block(task, name, rep, gold, ids, speakers))
+        parts.append("</div>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _controls(names: Sequence[str]) -> dict[str, str]:
+    """The view bar's HTML pieces: a button per system, the A/B pickers (B starts on the second) and task buttons."""
+    return {
+        "sys_buttons": "".join(f'<button type="button" data-show-system="{_e(n)}" aria-pressed="false">{_e(n)}</button>'
+                               for n in names),
+        "options": "".join(f'<option value="{_e(n)}">{_e(n)}</option>' for n in names),
+        "opt_b": "".join(f'<option value="{_e(n)}"{" selected" if i == min(1, len(names) - 1) else ""}>{_e(n)}</option>'
+                         for i, n in enumerate(names)),
+        "task_buttons": "".join(f'<button type="button" data-show-task="{t}" aria-pressed="false">{TASK_TITLES[t]}</button>'
+                                for t in TASKS),
+    }
+
+
+def _page(*, names: Sequence[str], gold: Gold, scheme: str, signature: str, notes: Sequence[str],
+          sys_buttons: str, options: str, opt_b: str, task_buttons: str, reports: Mapping,
+          tasks_by_system: Mapping[str, set[str]], published: str, plot_html: str, sections: Sequence[str]) -> str:
+    """The page template: head with inlined CSS, header, view bar, overview, legend, systems, inlined script."""
     from .version import __version__
-    from .gold import load_gold
 
-    gold = gold if gold is not None else load_gold()
-    if not predictions_by_system:
-        raise KhabarError("nothing to report: give at least one predictions file", exit_code=2)
-    if reports is None:
-        reports = score_systems(gold, predictions_by_system, scheme=scheme, n_boot=n_boot, seed=seed)
-    tasks_by_system = {name: set(reports[name].tasks) for name in predictions_by_system}
-    ids = _Ids()
-    names = list(predictions_by_system)
-
-    speakers = {doc.id: _Speakers(doc) for doc in gold.documents}
-    sections = []
-    for si, name in enumerate(names):
-        rep = reports[name]
-        tasks = tasks_by_system[name]
-        parts = [f'<section class="system" id="sys-{si}" data-system="{_e(name)}">',
-                 f'<h2 lang="en" dir="ltr">{_e(name)}</h2>',
-                 f'<div lang="en" dir="ltr">{_system_scores(rep, name, tasks)}{_all_lines(rep, name)}</div>']
-        for task in TASKS:
-            parts.append(f'<div class="task" data-task="{task}" data-system="{_e(name)}">')
-            if task not in tasks:
-                parts.append(f'<p lang="en" dir="ltr" class="hint">{_e(name)} does not predict '
-                             f'{TASK_TITLES[task].lower()}.</p></div>')
-                continue
-            by_doc = _details_by(rep, task)
-            m = rep.headline(task)
-            parts.append(f'<h3 lang="en" dir="ltr">{TASK_TITLES[task]} — {HEADLINE_TEXT[task]}: '
-                         f'TP {_count(m.tp)} · FP {_count(m.fp)} · FN {_count(m.fn)} · F1 {_num(m.f1)}</h3>')
-            tables = []
-            for doc in gold.documents:
-                view = task_view(task, by_doc.get(doc.id, []), doc, name, ids, speakers[doc.id])
-                parts.append(f'<article class="doc" lang="ar" dir="rtl" data-doc="{_e(doc.id)}">'
-                             f'<h4 dir="ltr">{_e(doc.id)}</h4>{highlight(doc.text, view.marks)}</article>')
-                if task == "quotes":
-                    tables.append(_quote_table(view))
-                elif task == "numbers":
-                    tables.append(_number_table(view))
-            parts.extend(tables)
-            parts.append("</div>")
-        parts.append("</section>")
-        sections.append("".join(parts))
-
-    sys_buttons = "".join(f'<button type="button" data-show-system="{_e(n)}" aria-pressed="false">{_e(n)}</button>'
-                          for n in names)
-    options = "".join(f'<option value="{_e(n)}">{_e(n)}</option>' for n in names)
-    opt_b = "".join(f'<option value="{_e(n)}"{" selected" if i == min(1, len(names) - 1) else ""}>{_e(n)}</option>'
-                    for i, n in enumerate(names))
-    task_buttons = "".join(f'<button type="button" data-show-task="{t}" aria-pressed="false">{TASK_TITLES[t]}</button>'
-                           for t in TASKS)
-    published = ""
-    if leaderboard:
-        published = "<h3>Committed baselines</h3>" + _published_table(leaderboard)
-    plot_html = _plots(gold, predictions_by_system, reports, scheme) if plots else ""
-    first = next(iter(reports.values()))
-    page = f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="ar" dir="rtl">
 <head>
 <meta charset="utf-8">
@@ -660,7 +650,7 @@ def render_report(predictions_by_system: Mapping[str, Sequence[Prediction]], gol
 <header class="top" lang="en" dir="ltr">
 <h1>khabar error analysis: {_e(", ".join(names))}</h1>
 <p>Gold {_e(gold.version)} (sha256 {_e(gold.short_hash)}), {len(gold.documents)} document(s); scheme {_e(scheme)};
-khabar {_e(__version__)}. Report signature: <code class="sig">{_e(first.signature)}</code></p>
+khabar {_e(__version__)}. Report signature: <code class="sig">{_e(signature)}</code></p>
 {"".join(f"<p class='note'>{_e(n)}</p>" for n in notes)}
 </header>
 <nav class="bar" lang="en" dir="ltr" aria-label="views">
@@ -688,7 +678,36 @@ khabar {_e(__version__)}. Report signature: <code class="sig">{_e(first.signatur
 </body>
 </html>
 """
-    return page
+
+
+def render_report(predictions_by_system: Mapping[str, Sequence[Prediction]], gold: Gold | None = None,
+                  leaderboard: Mapping | None = None, *, scheme: str = "fine", n_boot: int = 1000, seed: int = 0,
+                  reports: Mapping | None = None, plots: bool = True, notes: Sequence[str] = ()) -> str:
+    """The report as one self-contained HTML string.
+
+    `predictions_by_system` maps a display name to that system's predictions. `leaderboard`
+    is a leaderboard dict (the contents of `results/leaderboard.json`) shown next to the
+    systems' own scores; `reports` reuses scorer reports already computed (else they are
+    scored here with `scheme`, `n_boot` and `seed`).
+    """
+    from .gold import load_gold
+
+    gold = gold if gold is not None else load_gold()
+    if not predictions_by_system:
+        raise KhabarError("nothing to report: give at least one predictions file", exit_code=2)
+    if reports is None:
+        reports = score_systems(gold, predictions_by_system, scheme=scheme, n_boot=n_boot, seed=seed)
+    tasks_by_system = {name: set(reports[name].tasks) for name in predictions_by_system}
+    ids = _Ids()
+    names = list(predictions_by_system)
+    speakers = {doc.id: _Speakers(doc) for doc in gold.documents}
+    sections = [_system_section(si, name, reports[name], tasks_by_system[name], gold, ids, speakers)
+                for si, name in enumerate(names)]
+    published = ("<h3>Committed baselines</h3>" + _published_table(leaderboard)) if leaderboard else ""
+    plot_html = _plots(gold, predictions_by_system, reports, scheme) if plots else ""
+    return _page(names=names, gold=gold, scheme=scheme, signature=next(iter(reports.values())).signature,
+                 notes=notes, **_controls(names), reports=reports, tasks_by_system=tasks_by_system,
+                 published=published, plot_html=plot_html, sections=sections)
 
 
 def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool = False, *,
