@@ -504,12 +504,18 @@ def _line(report, task: str, subset: str, metric: str, label: str = "micro"):
         return None
 
 
+def _row_outcome(r: dict) -> tuple[str, str]:
+    """A table row's CSS class (by its outcome category) and its outcome in words."""
+    oc = r["outcome"] if r["outcome"] in ("TP", "FP", "FN") else KIND_TEXT.get(r["outcome"], r["outcome"])
+    cls = "row-tp" if r["category"] == "correct" else "row-fn" if r["category"] == "missed" else "row-fp"
+    return cls, oc
+
+
 def _quote_table(view: TaskView) -> str:
     rows = []
     for r in view.rows:
         g, p = r["gold_fields"], r["pred_fields"]
-        oc = r["outcome"] if r["outcome"] in ("TP", "FP", "FN") else KIND_TEXT.get(r["outcome"], r["outcome"])
-        cls = "row-tp" if r["category"] == "correct" else "row-fn" if r["category"] == "missed" else "row-fp"
+        cls, oc = _row_outcome(r)
         src = g or p
         rows.append(
             f'<tr class="{cls}"><td class="oc"><a href="#{r["anchor"]}">{_e(oc)}</a></td>'
@@ -535,8 +541,7 @@ def _number_table(view: TaskView) -> str:
     rows = []
     for r in view.rows:
         g, p = r["gold_fields"], r["pred_fields"]
-        oc = r["outcome"] if r["outcome"] in ("TP", "FP", "FN") else KIND_TEXT.get(r["outcome"], r["outcome"])
-        cls = "row-tp" if r["category"] == "correct" else "row-fn" if r["category"] == "missed" else "row-fp"
+        cls, oc = _row_outcome(r)
         rows.append(
             f'<tr class="{cls}"><td class="oc"><a href="#{r["anchor"]}">{_e(oc)}</a></td>'
             f'<td>{_ar(g.get("text"))}</td><td>{_ar(p.get("text"))}</td>'
