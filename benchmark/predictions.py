@@ -185,7 +185,14 @@ def read_predictions(path: str | Path, gold: Gold, lenient: bool = False,
     and field. Lenient: bad records are skipped; the result's `.skipped` counts them and
     `.problems` keeps each one's error. `label_map` renames predicted NER labels first.
     """
-    name = str(path)
+    return read_prediction_lines(_lines(path), gold, source=str(path), lenient=lenient, label_map=label_map)
+
+
+def read_prediction_lines(lines: Iterable[str], gold: Gold, *, source: str = "<predictions>", lenient: bool = False,
+                          label_map: dict[str, str] | None = None) -> Predictions:
+    """`read_predictions` over JSON Lines already in memory (one record per string), named
+    `source` in messages: the same checks, for callers that hold records, not a file."""
+    name = source
     doc_by_id = {d.id: d for d in gold.documents}
     problems: list[KhabarError] = []
     out: list[Prediction] = []
@@ -198,7 +205,7 @@ def read_predictions(path: str | Path, gold: Gold, lenient: bool = False,
             raise err
         problems.append(err)
 
-    for lineno, raw in enumerate(_lines(path), start=1):
+    for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
 

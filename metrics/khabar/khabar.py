@@ -8,8 +8,6 @@ evaluate scans this file's imports textually, so there is one `import` per line.
 """
 
 import json
-import os
-import tempfile
 
 import datasets
 import evaluate
@@ -65,7 +63,7 @@ def _as_json_list(xs):
 def _reference_gold(references, gold_path):
     """The gold the references name: documents of a gold file, or documents given inline."""
     from khabar.errors import KhabarError
-    from khabar.gold import FORMAT, build_gold, content_hash, from_dict, load_gold, to_dict
+    from khabar.gold import FORMAT, build_gold, load_gold, to_dict
     from khabar.hub import gold_from_documents
 
     inline = [r.lstrip().startswith("{") for r in references]
@@ -92,7 +90,7 @@ def _reference_gold(references, gold_path):
         return gold
     raw = to_dict(gold)
     raw["documents"] = [d for d in raw["documents"] if d["id"] in wanted]
-    return from_dict(raw, gold.path, content_hash(raw))
+    return build_gold(raw, gold.path)
 
 
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
@@ -127,7 +125,7 @@ class Khabar(evaluate.Metric):
 
     def _compute(self, predictions, references, tasks=None, scheme="fine", n_boot=1000, seed=0, gold=None):
         from khabar.errors import KhabarError
-        from khabar.predictions import read_predictions
+        from khabar.predictions import read_prediction_lines
         from khabar.scoring import score
 
         gold_obj = _reference_gold(references, gold)
@@ -141,13 +139,7 @@ class Khabar(evaluate.Metric):
                 raise KhabarError(f"predictions[{i}] is for document {pid!r} but references[{i}] is {rid!r}",
                                   field=f"predictions[{i}].id", exit_code=2)
         # the same reader as `khabar score`, so validation and de-duplication are identical
-        fd, path = tempfile.mkstemp(suffix=".jsonl", prefix="khabar-metric-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write("".join(p.replace("\n", " ") + "\n" for p in predictions))
-            preds = read_predictions(path, gold_obj)
-        finally:
-            os.unlink(path)
+        preds = read_prediction_lines([p.replace("\n", " ") for p in predictions], gold_obj, source="predictions")
         report = score(gold_obj, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
         out = report.to_dict()
         for task, line in out["headline"].items():
