@@ -172,7 +172,7 @@ def check_predictions(predictions, gold: Gold, label_map: dict[str, str] | None 
         except Bad as b:
             fail(b)
         if pred.id in seen:
-            raise KhabarError(f"two predictions for document {pred.id!r} (also predictions[{seen[pred.id]}])",
+            raise KhabarError(f"duplicate document id {pred.id!r} (first at predictions[{seen[pred.id]}])",
                               field=f"{where}.id", exit_code=2)
         seen[pred.id] = i
 

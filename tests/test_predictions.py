@@ -172,3 +172,44 @@ def test_stdin_predictions(gold, oracle, tmp_path):
     proc = _run("score", "-", "--json", "--n-boot", "0", stdin=path.read_text(encoding="utf-8"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["headline"]["ner"]["f1"] == 1.0
+
+
+def _bad_objects(gold):
+    """Prediction objects a file could not hold: each is (name, predictions)."""
+    from dataclasses import replace
+
+    from khabar.model import PredEntity, PredNumber, Prediction, Span
+
+    doc = gold.documents[0]
+    m = doc.ner_mentions[0]
+    good = PredEntity(Span(m.start, m.end, m.text), m.type)
+    return [
+        ("text does not match", [Prediction(doc.id, entities=[PredEntity(Span(m.start, m.end, "x" * len(m.text)), m.type)])]),
+        ("offsets out of range", [Prediction(doc.id, entities=[PredEntity(Span(0, len(doc.text) + 5, "x"), "PER")])]),
+        ("unknown type", [Prediction(doc.id, entities=[replace(good, type="WEAPON")])]),
+        ("duplicate span", [Prediction(doc.id, entities=[good, good])]),
+        ("infinite value", [Prediction(doc.id, numbers=[PredNumber(Span(m.start, m.end, m.text), float("inf"))])]),
+        ("unknown document", [Prediction("no-such-doc", entities=[])]),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_score_checks_objects_as_the_reader_checks_files(gold, tmp_path, case):
+    """`score()` refuses every Prediction object `khabar score` would refuse as a file, exit 2,
+    with the reader's own message (the field named from `predictions[i]` instead of a line)."""
+    name, preds = _bad_objects(gold)[case]
+    with pytest.raises(KhabarError) as lib:
+        score(gold, preds, n_boot=0)
+    path = tmp_path / "p.jsonl"
+    path.write_text("".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
+    with pytest.raises(KhabarError) as file:
+        read_predictions(path, gold)
+    assert lib.value.exit_code == file.value.exit_code == 2, name
+    assert lib.value.message == file.value.message, name
+    assert lib.value.field == f"predictions[0].{file.value.field}", name
+
+
+def test_score_refuses_two_predictions_for_one_document(gold, oracle):
+    with pytest.raises(KhabarError, match=r"duplicate document id .*first at predictions\[0\]") as e:
+        score(gold, [oracle[0], oracle[0]], n_boot=0)
+    assert e.value.field == "predictions[1].id" and e.value.exit_code == 2

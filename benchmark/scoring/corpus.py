@@ -61,7 +61,7 @@ def tally(gold: Gold | Sequence[Document], predictions: Sequence[Prediction], *,
         if p.id not in ids:
             raise KhabarError(f"unknown document id {p.id!r}", field="id", exit_code=2)
         if p.id in by_id:
-            raise KhabarError(f"two predictions for document {p.id!r}", field="id", exit_code=2)
+            raise KhabarError(f"duplicate document id {p.id!r}", field="id", exit_code=2)
         by_id[p.id] = p
     from ..schema import types_of
 
