@@ -17,6 +17,16 @@ from .errors import KhabarError
 EXIT_CODE = 2
 
 
+def _umask() -> int:
+    """The process's umask (read once, at import, before any thread could race the read)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def _fail(message: str, path: Path) -> KhabarError:
     return KhabarError(message, file=str(path), exit_code=EXIT_CODE)
 
@@ -59,6 +69,9 @@ def write_bytes(path: str | Path, data: bytes, overwrite: bool = False) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would, or the
+        # mode of the file it replaces
+        os.chmod(tmp, p.stat().st_mode & 0o7777 if p.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, p)
     except OSError as e:
         raise _fail(f"cannot write: {e.strerror}", p) from None
