@@ -86,3 +86,14 @@ def test_cli_score_table_json_and_details(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith("error: scheme: unknown scheme")
     coarse = json.loads(_khabar("score", str(pred), "--scheme", "coarse", "--json", "--n-boot", "0").stdout)
     assert "scheme:coarse" in coarse["signature"]
+
+
+def test_rows_rebuild_exactly_from_their_counts():
+    """A row's P, R and F1 derive from its stored counts (a macro line from its label lines), so
+    a report read back from JSON prints every row exactly as it was, imperfect systems included."""
+    from khabar.baselines import get_system
+
+    rep = score(GOLD, get_system("rules").predict(GOLD.documents), n_boot=50, seed=1)
+    d = json.loads(json.dumps(rep.to_dict()))
+    assert any(r["label"] == "macro" and 0 < r["f1"] < 1 for r in d["rows"])
+    assert Report.from_dict(d).to_dict()["rows"] == d["rows"]
