@@ -161,7 +161,7 @@ def _options(pairs: list[str]) -> dict:
 def run(
     system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
     output: Path = typer.Option(..., "-o", "--output", help="Predictions file to write (JSON Lines)."),
-    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold file whose documents to predict."),
+    gold: GoldOption = None,
     train: Optional[str] = typer.Option(None, "--train", help="Training corpus (CoNLL) for learned systems."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name or path (transformers, llm)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (llm)."),
@@ -174,7 +174,7 @@ def run(
 
     named = {"train": train, "model": model, "base_url": base_url, "label_map": label_map}
     options = {k: v for k, v in named.items() if v is not None} | _options(opt)
-    n = run_system(system, output, gold_path=gold, overwrite=force, **options)
+    n = run_system(name=system, output=output, gold_path=gold, overwrite=force, **options)
     typer.echo(f"{output}: {n} document(s) predicted by {system}")
 
 
@@ -200,7 +200,7 @@ def leaderboard(
     from .leaderboard import RESULTS_DIR, leaderboard as run_board
     from .tables import leaderboard_table
 
-    board = run_board(system or None, n_boot=n_boot, seed=seed, out_dir=out or RESULTS_DIR,
+    board = run_board(systems=system or None, n_boot=n_boot, seed=seed, out_dir=out or RESULTS_DIR,
                       progress=not json_out)
     if json_out:
         import json
@@ -234,7 +234,8 @@ def robustness(
     from .gold import load_gold
     from .robustness import robustness as run_robustness
 
-    report = run_robustness(system, load_gold(gold), perturbation or None, seed, n_boot=n_boot)
+    report = run_robustness(system=system, gold=load_gold(gold), perturbations=perturbation or None, seed=seed,
+                            n_boot=n_boot)
     if json_out:
         import json
 
@@ -268,7 +269,7 @@ def report(
     from .report import write_report
 
     notes: list[str] = []
-    out = write_report(predictions, output, force, names=names.split(",") if names else None,
+    out = write_report(paths=predictions, out=output, overwrite=force, names=names.split(",") if names else None,
                        gold=load_gold(gold), lenient=lenient, leaderboard=board, scheme=scheme, n_boot=n_boot,
                        seed=seed, notes=notes)
     for n in notes:
@@ -293,12 +294,12 @@ def export_(
         raise KhabarError("give an output folder (and/or --variants FOLDER)", exit_code=2)
     g = load_gold(gold)
     if out is not None:
-        written = export(fmt, out, g, overwrite=force, as_predictions=as_predictions)
+        written = export(fmt=fmt, out=out, gold=g, overwrite=force, as_predictions=as_predictions)
         typer.echo(f"{out}: {fmt} export of gold {g.version} (sha256 {g.short_hash}), {len(written)} file(s)")
     if variants is not None:
         from .robustness import export_variants
 
-        written = export_variants(g, variants, overwrite=force)
+        written = export_variants(gold=g, out_dir=variants, overwrite=force)
         typer.echo(f"{variants}: {len(written)} variant file(s)")
 
 
@@ -314,8 +315,8 @@ def import_(
     from .formats import import_gold
     from .gold import write_gold
 
-    g = import_gold(fmt, path, use=use)
-    write_gold(g, output, overwrite=force)
+    g = import_gold(fmt=fmt, path=path, use=use)
+    write_gold(gold=g, path=output, overwrite=force)
     count = {k: sum(len(getattr(d, k)) for d in g.documents) for k in ("mentions", "quotes", "numbers")}
     typer.echo(f"{output}: valid gold {g.version} (sha256 {g.short_hash}): {len(g.documents)} document(s), "
                + ", ".join(f"{v} {k}" for k, v in count.items()))
@@ -334,12 +335,12 @@ def push(
 
     from .hub import check_repo_id, export_hub, push as push_folder
 
-    check_repo_id(repo_id)
+    check_repo_id(repo_id=repo_id)
     with tempfile.TemporaryDirectory(prefix="khabar-hub-") as tmp:
         src = folder if folder is not None else Path(tmp) / "hub"
         if folder is None:
-            export_hub(src)
-        files = push_folder(src, repo_id, dry_run=dry_run, token=token, private=private)
+            export_hub(out_dir=src)
+        files = push_folder(folder=src, repo_id=repo_id, dry_run=dry_run, token=token, private=private)
         for name, size in files:
             typer.echo(f"{size:>10}  {name}")
         verb = "would upload" if dry_run else "uploaded"
