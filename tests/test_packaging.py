@@ -19,3 +19,5 @@ def test_wheel_ships_the_data(tmp_path):
                    "khabar/report_assets/report.js", "khabar/baselines/llm/prompts.py", "khabar/scoring/ner.py"):
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "results/")) for n in names)
+    # one import package: nothing else at the top level (no benchmark/, baselines/, khabar_data/)
+    assert {n.split("/")[0] for n in names} == {"khabar", wheel.name.split("-py3")[0] + ".dist-info"}
