@@ -402,8 +402,9 @@ class _Acc:
         self.group = 0.0
         self.has_unit = self.has_tens = self.has_hundred = self.teen = False
 
-    def copy(self) -> "_Acc":
-        c = _Acc(**{k: v for k, v in self.__dict__.items() if k != "atoms"})
+    def copy(self, **changes) -> "_Acc":
+        """A copy with its own atom list, and `changes` applied (what a rule reads into it)."""
+        c = _Acc(**{**{k: v for k, v in self.__dict__.items() if k != "atoms"}, **changes})
         c.atoms = list(self.atoms)
         return c
 
@@ -455,11 +456,7 @@ def _ten(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """عشرة: first, or joined after a round hundred or scale with no unit (مائة وعشرة)."""
     if not (acc.empty or (a.conj and acc.group % 100 == 0 and not acc.has_unit)):
         return None
-    n = acc.copy()
-    n.group += 10
-    n.has_unit = n.teen = True
-    n.part, n.part_cls = 10, "ten"
-    return n
+    return acc.copy(group=acc.group + 10, has_unit=True, teen=True, part=10, part_cls="ten")
 
 
 def _teen_suffix(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
@@ -467,13 +464,7 @@ def _teen_suffix(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     if acc.part_cls not in ("unit", "ord", "ord_teen", "teen_only") or acc.teen or acc.has_tens \
             or acc.part > 9 or a.conj:
         return None
-    n = acc.copy()
-    n.group += 10
-    n.part += 10
-    n.teen = True
-    n.needs_teen = False
-    n.part_cls = "teen"
-    return n
+    return acc.copy(group=acc.group + 10, part=acc.part + 10, teen=True, needs_teen=False, part_cls="teen")
 
 
 def _tens(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
@@ -495,11 +486,7 @@ def _hundred(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """مائة to تسعمائة: first, or joined after a larger scale with nothing below it (ألف وثلاثمائة)."""
     if not (acc.empty or (a.conj and acc.group == 0 and value < acc.last_scale)):
         return None
-    n = acc.copy()
-    n.group = value
-    n.has_hundred = True
-    n.part, n.part_cls = value, "hundred"
-    return n
+    return acc.copy(group=value, has_hundred=True, part=value, part_cls="hundred")
 
 
 def _hundred_times(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
@@ -507,11 +494,8 @@ def _hundred_times(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     if acc.empty or a.conj or acc.has_hundred or acc.teen or acc.part_cls not in ("unit", "digits") \
             or (acc.part_cls == "unit" and acc.part > 9):
         return None
-    n = acc.copy()
-    n.group = acc.group - acc.part + acc.part * 100
-    n.has_hundred, n.has_unit = True, False
-    n.part, n.part_cls = n.group, "hundred"
-    return n
+    group = acc.group - acc.part + acc.part * 100
+    return acc.copy(group=group, has_hundred=True, has_unit=False, part=group, part_cls="hundred")
 
 
 def _closed_by_scale(n: _Acc, value: float) -> _Acc:
@@ -567,20 +551,16 @@ def _dozen_first(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """دزينة، دزينتان: a dozen or two dozen starting a number."""
     if not acc.empty or cls == "dozen_pl":
         return None
-    n = acc.copy()
-    n.group = value * (2 if cls == "dozen_dual" else 1)
-    n.part, n.part_cls = n.group, "dozen"
-    return n
+    group = value * (2 if cls == "dozen_dual" else 1)
+    return acc.copy(group=group, part=group, part_cls="dozen")
 
 
 def _dozen_joined(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """ثلاثة ودزينة: a dozen or two dozen joined by و."""
     if acc.empty or not a.conj or cls == "dozen_pl":
         return None
-    n = acc.copy()
-    n.group += value * (2 if cls == "dozen_dual" else 1)
-    n.part, n.part_cls = n.group, "dozen"
-    return n
+    group = acc.group + value * (2 if cls == "dozen_dual" else 1)
+    return acc.copy(group=group, part=group, part_cls="dozen")
 
 
 def _dozen_counted(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
@@ -590,22 +570,14 @@ def _dozen_counted(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     mult = acc.part if acc.part_cls == "frac" else acc.group
     if mult <= 0:
         return None
-    n = acc.copy()
-    n.group = mult * value
-    n.fraction = False
-    n.part, n.part_cls = n.group, "dozen"
-    return n
+    return acc.copy(group=mult * value, fraction=False, part=mult * value, part_cls="dozen")
 
 
 def _fraction_first(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
     """نصف، ثلثان: a fraction starting a number (a scale or a dozen may follow: نصف مليون)."""
     if not acc.empty:
         return None
-    n = acc.copy()
-    n.group = value
-    n.fraction = True
-    n.part, n.part_cls = value, "frac"
-    return n
+    return acc.copy(group=value, fraction=True, part=value, part_cls="frac")
 
 
 def _fraction_joined(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
@@ -627,10 +599,7 @@ def _fraction_of_whole(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | No
     whole = acc.value
     if a.conj or whole < 11 or acc.part_cls == "frac":
         return None
-    n = acc.copy()
-    n.total, n.group = 0.0, whole * value
-    n.fraction = n.closed = True
-    return n
+    return acc.copy(total=0.0, group=whole * value, fraction=True, closed=True)
 
 
 def _fraction_plural(acc: _Acc, a: _Atom, cls: str, value: float) -> _Acc | None:
