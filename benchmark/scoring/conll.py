@@ -25,7 +25,7 @@ from ..errors import KhabarError
 from ..iob import PREFIX_CODE, split_tag
 from . import ner
 from .counts import Tally
-from .prf import COR, INC, MIS, PAR, SPU
+from .prf import CATEGORIES, COR, INC, MIS, PAR, SPU
 
 BLOCK_BYTES = 1 << 20
 
@@ -33,7 +33,7 @@ _PO, _PB, _PI, _PE, _PS = (PREFIX_CODE[p] for p in "OBIES")
 _TYPE_SHIFT = 3
 """A tag's code is `label id << 3 | prefix code`: the low three bits hold the prefix."""
 _PREFIX_MASK = (1 << _TYPE_SHIFT) - 1
-N_OUTCOMES = 5
+N_OUTCOMES = len(CATEGORIES)
 """The count columns COR, INC, PAR, MIS, SPU (`prf`)."""
 STRICT, EXACT, PARTIAL, TYPE = (ner.MODES.index(m) for m in ("strict", "exact", "partial", "type"))
 MICRO = 0
@@ -314,10 +314,10 @@ class Stream:
         self.engine = Engine()
         self.keep_units = keep_units
         self.rows: list[np.ndarray] = []
-        self.totals = np.zeros((0, 5), dtype=np.int64)
+        self.totals = np.zeros((0, N_OUTCOMES), dtype=np.int64)
         self.n_boot = n_boot
         self.rng = np.random.default_rng(seed)
-        self.boot = np.zeros((n_boot, 0, 5))
+        self.boot = np.zeros((n_boot, 0, N_OUTCOMES))
         self.n_units = 0
         self.n_tokens = 0
         self.tok_correct = 0
@@ -355,13 +355,13 @@ class Stream:
             step = max(1, 1_000_000 // self.n_boot)
             for a in range(0, n_units, step):
                 u = self.rng.integers(0, 1 << 16, size=(self.n_boot, min(step, n_units - a)), dtype=np.uint16)
-                self.boot[:, :k] += (_POISSON1[u] @ flat[a:a + step]).reshape(self.n_boot, k, 5)
+                self.boot[:, :k] += (_POISSON1[u] @ flat[a:a + step]).reshape(self.n_boot, k, N_OUTCOMES)
         self.n_units += n_units
 
     def tally(self) -> Tally:
         keys = self.engine.keys
         if not self.rows:
-            data = np.zeros((0, len(keys), 5), dtype=np.int64)
+            data = np.zeros((0, len(keys), N_OUTCOMES), dtype=np.int64)
         else:
             data = np.concatenate([self._grow(r, len(keys), 1) for r in self.rows], axis=0)
         return Tally([f"s{i}" for i in range(data.shape[0])], list(keys), data, "sentence")
