@@ -32,13 +32,18 @@ def read_json(path: str | Path, *, exit_code: int = 1) -> dict:
     return parse_json(read_text(path, exit_code=exit_code), path, exit_code=exit_code)
 
 
-def parse_json(text: str, path: str | Path, *, exit_code: int = 1) -> dict:
-    """The JSON object in `text` (read from `path`), or a one-line `KhabarError` naming its line."""
+def parse_json_value(text: str, path: str | Path, *, exit_code: int = 1):
+    """Any JSON value in `text` (read from `path`), or a one-line `KhabarError` naming its line."""
     try:
-        raw = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(path), line=e.lineno,
                           exit_code=exit_code) from None
+
+
+def parse_json(text: str, path: str | Path, *, exit_code: int = 1) -> dict:
+    """The JSON object in `text` (read from `path`), or a one-line `KhabarError` naming its line."""
+    raw = parse_json_value(text, path, exit_code=exit_code)
     if not isinstance(raw, dict):
         raise KhabarError("expected a JSON object at the top level", file=str(path), line=1, exit_code=exit_code)
     return raw

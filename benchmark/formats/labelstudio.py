@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from .. import files
 from ..errors import KhabarError
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
@@ -447,10 +448,7 @@ def import_labelstudio(path: str | Path, use: str = "auto", index: int = 0) -> G
     if p.is_dir():
         p = p / TASKS_FILE
     source = read_text(p)
-    try:
-        raw = json.loads(source)
-    except json.JSONDecodeError as e:
-        raise KhabarError(f"invalid JSON: {e.msg} (column {e.colno})", file=str(p), line=e.lineno) from None
+    raw = files.parse_json_value(source, p)
     if isinstance(raw, dict):
         raw = raw.get("tasks", [raw])
     if not isinstance(raw, list) or not raw:
