@@ -282,16 +282,6 @@ def get_config(name: str) -> HubConfig:
                       exit_code=2)
 
 
-def features(config: str):
-    """The typed `datasets.Features` of the config called `config`."""
-    return get_config(config).features()
-
-
-def rows(gold: Gold, config: str) -> list[dict]:
-    """The examples of the config called `config` as plain Python dicts (labels as strings)."""
-    return get_config(config).rows(gold)
-
-
 def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | None = None):
     """One config of the in-repo gold (or `gold`) as a `DatasetDict`, or its `Dataset` with `split="test"`.
 

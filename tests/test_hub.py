@@ -122,7 +122,7 @@ def test_card_counts_match_the_data(folder, gold):
 def test_each_config_loads_offline_with_typed_features(folder, cfg, tmp_path, gold):
     dd = load_folder(folder, cfg, tmp_path / "cache")
     assert list(dd) == ["test"]
-    assert dd["test"].features == hub.features(cfg)
+    assert dd["test"].features == hub.get_config(cfg).features()
     assert dd["test"].to_list() == hub.load(cfg, gold=gold)["test"].to_list()
 
 
@@ -130,7 +130,7 @@ def test_default_config_is_ner(folder, tmp_path):
     from datasets import load_dataset
 
     dd = load_dataset(str(folder), cache_dir=str(tmp_path / "cache"))
-    assert dd["test"].features == hub.features("ner")
+    assert dd["test"].features == hub.get_config("ner").features()
 
 
 def test_ner_config_round_trips(folder, tmp_path, gold):
