@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands that need them, so `khabar --he
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -152,7 +153,7 @@ def _options(pairs: list[str]) -> dict:
     for p in pairs:
         key, eq, value = p.partition("=")
         if not eq or not key:
-            raise KhabarError(f"--opt {p!r}: expected KEY=VALUE", exit_code=2)
+            raise KhabarError(f"--opt {p!r}: expected KEY=VALUE")
         out[key.replace("-", "_")] = value
     return out
 
@@ -291,7 +292,7 @@ def export_(
     from .gold import load_gold
 
     if out is None and variants is None:
-        raise KhabarError("give an output folder (and/or --variants FOLDER)", exit_code=2)
+        raise KhabarError("give an output folder (and/or --variants FOLDER)")
     g = load_gold(gold)
     if out is not None:
         written = export(fmt=fmt, out=out, gold=g, overwrite=force, as_predictions=as_predictions)
@@ -347,10 +348,62 @@ def push(
         typer.echo(f"{verb} {len(files)} file(s), {sum(s for _, s in files)} bytes to datasets/{repo_id}")
 
 
-def main() -> None:
-    """Entry point: run the app, turning `KhabarError` into one line and its exit code."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the app on `argv` and return its exit code (see `errors`): every failure one line
+    on stderr, a traceback only when KHABAR_DEBUG=1."""
+    from .errors import BAD_INPUT, INTERRUPTED, one_line
+
+    cx = _click_exceptions()
     try:
-        app()
+        code = typer.main.get_command(app).main(args=argv, prog_name="khabar", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except KhabarError as e:
-        typer.echo(f"error: {e}", err=True)
-        sys.exit(e.exit_code)
+        _say(f"error: {e}")
+        return e.exit_code
+    except typer.Exit as e:
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _say("error: interrupted")
+        return INTERRUPTED
+    except cx.NoArgsIsHelpError as e:
+        e.show()  # a bare `khabar` prints the help
+        return BAD_INPUT
+    except cx.ClickException as e:
+        _say(f"error: {e.format_message()} (see `khabar {_command(argv)}--help`)")
+        return BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - the one place that turns a bug into one line
+        if os.environ.get("KHABAR_DEBUG") == "1":
+            raise
+        _say(f"error: internal error ({type(e).__name__}: {one_line(str(e))[:200]}); please report it "
+             "with the command you ran (KHABAR_DEBUG=1 shows the traceback)")
+        return BAD_INPUT
+
+
+def _click_exceptions():
+    """The exception module of the click typer runs on (typer >= 0.20 vendors its own)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
+
+
+def _command(argv: list[str] | None) -> str:
+    """The subcommand named in `argv` followed by a space, when it is one (for the help hint)."""
+    args = sys.argv[1:] if argv is None else argv
+    name = next((a for a in args if not a.startswith("-")), "")
+    return f"{name} " if name in typer.main.get_command(app).commands else ""
+
+
+def _say(line: str) -> None:
+    from .errors import one_line
+
+    sys.stderr.write(one_line(line) + "\n")
+    sys.stderr.flush()
+
+
+def main() -> None:
+    """Entry point of `khabar`: exit with `run()`'s code."""
+    sys.exit(run())

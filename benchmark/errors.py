@@ -1,22 +1,33 @@
-"""One error type for everything a user can get wrong, printed as one line with its location."""
+"""One error type for everything a user can get wrong, printed as one line with its location,
+and the exit codes every command follows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+DONE = 0
+"""The work was done."""
+FOUND = 1
+"""A check found something: `validate` found problems, `check` found a regression."""
+BAD_INPUT = 2
+"""Bad input or usage (one line `error: WHERE: what`), or an internal error (one line, report it)."""
+INTERRUPTED = 130
+"""Stopped by Ctrl-C (128 + SIGINT, the shell's convention)."""
 
 
 @dataclass
 class KhabarError(Exception):
     """A user-facing error: what went wrong and where (file, line, field).
 
-    The CLI prints `str(error)` on one line and exits with `exit_code`; no traceback.
+    The CLI prints `error: str(error)` on one line and exits with `BAD_INPUT`; no traceback.
     """
 
     message: str
     file: str | None = None
     line: int | None = None
     field: str | None = None
-    exit_code: int = 1
+    exit_code: ClassVar[int] = BAD_INPUT
 
     def __str__(self) -> str:
         where = ""
@@ -25,4 +36,12 @@ class KhabarError(Exception):
         elif self.line:
             where = f"line {self.line}: "
         fld = f"{self.field}: " if self.field else ""
-        return f"{where}{fld}{self.message}"
+        return one_line(f"{where}{fld}{self.message}")
+
+
+def one_line(text: str) -> str:
+    """`text` fit for one line of any terminal: line breaks and unencodable characters (a lone
+    surrogate from a hostile file) escaped, and at most 500 characters."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= 500 else text[:497] + "..."
