@@ -288,15 +288,15 @@ def load_label_map(spec: "str | Mapping | LabelMap | None", default: LabelMap) -
         p = Path(name)
         if not p.is_file():
             raise KhabarError(f"unknown label map {name!r}: give one of {', '.join(LABEL_MAPS)} or a JSON file",
-                              field="label_map", exit_code=2)
+                              field="label_map")
         try:
             spec = json.loads(p.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise KhabarError(f"not a JSON label map: {e}", file=name, exit_code=2) from None
+            raise KhabarError(f"not a JSON label map: {e}", file=name) from None
         source = name
     if not isinstance(spec, Mapping):
         raise KhabarError("a label map is a JSON object", file=source if source != "label_map" else None,
-                          field="label_map", exit_code=2)
+                          field="label_map")
     if "entities" in spec or "scheme" in spec:
         return LabelMap(name=str(spec.get("name", source)), scheme=str(spec.get("scheme", "fine")),
                         entities=dict(spec.get("entities", {})), numbers=dict(spec.get("numbers", {})),

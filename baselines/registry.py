@@ -25,10 +25,10 @@ def get_system(name: str, **options) -> System:
     """Build the system called `name`; a `KhabarError` says why when it cannot run."""
     entries = registry()
     if name not in entries:
-        raise KhabarError(f"unknown system {name!r}; known: {', '.join(sorted(entries))}", exit_code=2)
+        raise KhabarError(f"unknown system {name!r}; known: {', '.join(sorted(entries))}")
     why = entries[name].missing(**options)
     if why:
-        raise KhabarError(f"system {name!r} cannot run here: {why}", exit_code=2)
+        raise KhabarError(f"system {name!r} cannot run here: {why}")
     return entries[name].build(**options)
 
 

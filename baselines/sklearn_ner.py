@@ -296,7 +296,7 @@ class SklearnCV:
     def __init__(self, train=None, label_map=None, seed: int = 0):
         if train is not None:
             raise KhabarError("sklearn-cv learns from the gold by cross-validation; to train on a corpus "
-                              "use sklearn-wojood with train=PATH", field="train", exit_code=2)
+                              "use sklearn-wojood with train=PATH", field="train")
         self.seed = seed
         self.tasks = ("ner", "numbers")
         self.fold_log: list[FoldRecord] = []
@@ -339,11 +339,11 @@ def default_corpus_path() -> Path | None:
 def _resolve_train(train) -> Path:
     p = Path(train) if train is not None else default_corpus_path()
     if p is None:
-        raise KhabarError(HOW_TO_ADD_CORPUS, field="train", exit_code=2)
+        raise KhabarError(HOW_TO_ADD_CORPUS, field="train")
     if p.is_dir():
         p = p / "train.txt"
     if not p.is_file():
-        raise KhabarError("training corpus not found", file=str(p), field="train", exit_code=2)
+        raise KhabarError("training corpus not found", file=str(p), field="train")
     return p
 
 
@@ -411,8 +411,7 @@ class SklearnCorpus:
         given): see `corpus_test_scores`."""
         test_path = Path(test) if test is not None else self.train_path.with_name("test.txt")
         if not test_path.is_file():
-            raise KhabarError("no test split beside the training corpus", file=str(test_path), field="test",
-                              exit_code=2)
+            raise KhabarError("no test split beside the training corpus", file=str(test_path), field="test")
         corpus = read_conll(test_path)
         ner, num = self.tag([list(s.tokens) for s in corpus.sentences])
         result = {

@@ -105,10 +105,10 @@ class TransformersNER:
     def __init__(self, model: str | None = None, label_map=None, scheme: str = "fine", batch_size: int = 8):
         self.model_id = model or os.environ.get(MODEL_ENV)
         if not self.model_id:
-            raise KhabarError(HOW_TO_CONFIGURE, field="model", exit_code=2)
+            raise KhabarError(HOW_TO_CONFIGURE, field="model")
         if scheme not in SCHEMES:
             raise KhabarError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}",
-                              field="scheme", exit_code=2)
+                              field="scheme")
         self.scheme = scheme
         self.batch_size = max(1, int(batch_size))
         self._label_map_spec = label_map
@@ -131,7 +131,7 @@ class TransformersNER:
         from transformers.utils import logging as hf_logging
 
         if self.model_id.startswith(("/", "./", "../", "~")) and not os.path.isdir(os.path.expanduser(self.model_id)):
-            raise KhabarError("model directory not found", file=self.model_id, field="model", exit_code=2)
+            raise KhabarError("model directory not found", file=self.model_id, field="model")
         bars = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # khabar's own progress display is the one users see
         try:
@@ -140,14 +140,13 @@ class TransformersNER:
             model = AutoModelForTokenClassification.from_pretrained(path)
         except (OSError, ValueError) as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise KhabarError(f"cannot load the model: {first}", file=self.model_id, field="model",
-                              exit_code=2) from None
+            raise KhabarError(f"cannot load the model: {first}", file=self.model_id, field="model") from None
         finally:
             if bars:
                 hf_logging.enable_progress_bar()
         if not getattr(tok, "is_fast", False):
             raise KhabarError("the model has no fast tokenizer, so no offset mapping to align its "
-                              "sub-words to characters", file=self.model_id, field="model", exit_code=2)
+                              "sub-words to characters", file=self.model_id, field="model")
         model.eval()
         self._tok, self._model = tok, model
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
@@ -163,10 +162,10 @@ class TransformersNER:
             lm = GENERIC
         if lm.scheme == "coarse" and self.scheme == "fine":
             raise KhabarError(f"label map {lm.name!r} is coarse (its LOC covers countries and cities): "
-                              "pass scheme=coarse, or a label_map onto fine types", field="scheme", exit_code=2)
+                              "pass scheme=coarse, or a label_map onto fine types", field="scheme")
         if not any(t in lm.entities and lm.entities[t] is not None for t in types):
             raise KhabarError(f"none of the model's labels ({', '.join(sorted(types)) or 'none'}) is mapped "
-                              f"by label map {lm.name!r}: pass label_map=", field="label_map", exit_code=2)
+                              f"by label map {lm.name!r}: pass label_map=", field="label_map")
         return lm
 
     @property

@@ -34,11 +34,11 @@ def score_command(*, pred: str | None, gold_path: str | Path | None, scheme: str
         from .scoring.conll import score_conll
 
         if pred is not None:
-            raise KhabarError("give a predictions file or --conll, not both", exit_code=2)
+            raise KhabarError("give a predictions file or --conll, not both")
         report = score_conll(conll, n_boot=n_boot, seed=seed)
     else:
         if pred is None:
-            raise KhabarError("missing predictions file (or --conll FILE)", exit_code=2)
+            raise KhabarError("missing predictions file (or --conll FILE)")
         gold, preds = load(pred, gold_path, lenient, err)
         report = score(gold, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
         if lenient:

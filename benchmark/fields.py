@@ -24,10 +24,41 @@ def short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def record(item, where: str, shape: str) -> dict:
-    """`item` itself if it is a JSON object, else `Bad` naming the object expected (`shape`)."""
+SLIPS: dict[str, str] = {"speaker": "source", "quote": "content", "verb": "cue", "label": "type",
+                         "entity_type": "type", "tag": "type", "number": "value", "begin": "start",
+                         "offset": "start", "stop": "end", "string": "text", "span": "text"}
+"""Field names people write for khabar's (a speaker entity for the source span, ...): the
+"did you mean" of an unknown field, when spelling alone does not find it."""
+
+
+def did_you_mean(key: str, allowed) -> str:
+    """' (did you mean X?)' for an unknown field `key`, or '' when nothing is close."""
+    import difflib
+
+    allowed = list(allowed)
+    lower = {a.lower(): a for a in allowed}
+    guess = lower.get(key.lower()) or (SLIPS.get(key.lower()) if SLIPS.get(key.lower()) in allowed else None)
+    if guess is None:
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    return f" (did you mean {guess!r}?)" if guess else ""
+
+
+def known_fields(item: dict, allowed, where: str) -> None:
+    """`Bad` at the first key of `item` not in `allowed` (the schema's additionalProperties: false)."""
+    for k in item:
+        if k not in allowed:
+            shown = k if isinstance(k, str) else repr(k)
+            raise Bad(f"{where}.{shown}" if where else shown,
+                      f"unknown field{did_you_mean(str(k), allowed)}; expected {', '.join(allowed)}")
+
+
+def record(item, where: str, allowed: tuple[str, ...]) -> dict:
+    """`item` itself if it is a JSON object with only the `allowed` fields, else `Bad` naming
+    the object expected, or the unknown field with a "did you mean"."""
     if not isinstance(item, dict):
-        raise Bad(where, f"expected an object {{{shape}}}")
+        raise Bad(where, f"expected an object {{{', '.join(allowed)}}}")
+    known_fields(item, allowed, where)
     return item
 
 
@@ -45,10 +76,16 @@ def one_of(value, allowed, where: str, what: str):
     return value
 
 
-def span(obj, text: str, where: str) -> Span:
-    """The `{start, end, text}` object `obj` as a `Span` of `text`, every field checked."""
+SPAN_FIELDS = ("start", "end", "text")
+
+
+def span(obj, text: str, where: str, whole: bool = True) -> Span:
+    """The `{start, end, text}` object `obj` as a `Span` of `text`, every field checked (and no
+    other field, when the span is `whole`, not the offsets of a larger record)."""
     if not isinstance(obj, dict):
         raise Bad(where, "expected a span object {start, end, text}")
+    if whole:
+        known_fields(obj, SPAN_FIELDS, where)
     for k in ("start", "end", "text"):
         if k not in obj:
             raise Bad(f"{where}.{k}" if where else k, "missing field")

@@ -278,8 +278,7 @@ def get_config(name: str) -> HubConfig:
     for cfg in CONFIGS:
         if cfg.name == name:
             return cfg
-    raise KhabarError(f"unknown config {name!r}; expected one of {', '.join(CONFIG_NAMES)}", field="name",
-                      exit_code=2)
+    raise KhabarError(f"unknown config {name!r}; expected one of {', '.join(CONFIG_NAMES)}", field="name")
 
 
 def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | None = None):
@@ -294,7 +293,7 @@ def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | None
     if split is None:
         return DatasetDict({SPLIT: ds})
     if split != SPLIT:
-        raise KhabarError(f"unknown split {split!r}; khabar has only {SPLIT!r}", field="split", exit_code=2)
+        raise KhabarError(f"unknown split {split!r}; khabar has only {SPLIT!r}", field="split")
     return ds
 
 
@@ -658,7 +657,7 @@ def check_repo_id(repo_id: str) -> str:
     import re
 
     if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", repo_id or ""):
-        raise KhabarError(f"repo id {repo_id!r} is not of the form OWNER/NAME", field="repo_id", exit_code=2)
+        raise KhabarError(f"repo id {repo_id!r} is not of the form OWNER/NAME", field="repo_id")
     return repo_id
 
 

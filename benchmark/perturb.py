@@ -687,7 +687,7 @@ PERTURBATIONS: dict[str, Perturbation] = {
 
 def get_perturbation(name: str) -> Perturbation:
     if name not in PERTURBATIONS:
-        raise KhabarError(f"unknown perturbation {name!r}; known: {', '.join(PERTURBATIONS)}", exit_code=2)
+        raise KhabarError(f"unknown perturbation {name!r}; known: {', '.join(PERTURBATIONS)}")
     return PERTURBATIONS[name]
 
 
@@ -710,7 +710,7 @@ def perturb(gold: Gold, perturbation: str | Perturbation, seed: int = 0) -> Vari
     p = get_perturbation(perturbation) if isinstance(perturbation, str) else perturbation
     why = p.unavailable()
     if why:
-        raise PerturbationError(f"perturbation {p.name!r} cannot run here: {why}", exit_code=2)
+        raise PerturbationError(f"perturbation {p.name!r} cannot run here: {why}")
     docs, maps = [], {}
     for d in gold.documents:
         res = p.apply(d, seed)

@@ -11,11 +11,11 @@ The format is published as `benchmark/predictions.schema.json`.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import KhabarError
+from .files import JsonError, iter_lines, loads
 from .model import Document, Gold, PredEntity, Prediction, Span
 from .fields import Bad
 from .schema import ENTITY_LABELS, FINE_TYPES
@@ -138,18 +138,45 @@ def parse_record(obj, doc_by_id: dict[str, Document], skip, label_map: dict[str,
         got["ner"] = list(enumerate(_tags_to_entities(tags, doc)))
     fields = {t.field: None if got[t.name] is None else _dedupe(got[t.name], t.key, t.field, skip)
               for t in REGISTRY.values()}
-    return Prediction(id=doc_id, **fields, unaligned=_unaligned(obj))
+    return Prediction(id=doc_id, **fields, unaligned=_unaligned(obj, doc))
 
 
-def _unaligned(obj: dict) -> list[dict]:
-    """`meta.unaligned`: items a system returned but could not place in the text."""
+UNALIGNED_FIELDS: tuple[str, ...] = ("task", "part", "text", "reason", "paragraph", "type", "item")
+UNALIGNED_PARTS: tuple[str, ...] = ("item", "cue", "source")
+
+
+def _unaligned(obj: dict, doc: Document) -> list[dict]:
+    """`meta.unaligned`, checked: items a system returned but could not place in the text, each
+    `{task, part, text, reason, paragraph, type, item}` (task and part required; see
+    docs/SCORING.md). `meta` itself is free-form otherwise."""
+    from .fields import known_fields, one_of, required
+
     meta = obj.get("meta")
-    recs = meta.get("unaligned") if isinstance(meta, dict) else None
+    if meta is None:
+        return []
+    if not isinstance(meta, dict):
+        raise Bad("meta", f"expected an object or null, got {type(meta).__name__}")
+    recs = meta.get("unaligned")
     if recs is None:
         return []
-    if not isinstance(recs, list) or not all(isinstance(r, dict) and isinstance(r.get("task"), str)
-                                             and isinstance(r.get("part"), str) for r in recs):
-        raise Bad("meta.unaligned", "must be a list of objects with string fields task and part")
+    if not isinstance(recs, list):
+        raise Bad("meta.unaligned", f"expected a list, got {type(recs).__name__}")
+    n_paras = len(doc.paragraphs())
+    for i, r in enumerate(recs):
+        where = f"meta.unaligned[{i}]"
+        if not isinstance(r, dict):
+            raise Bad(where, "expected an object {task, part, text, reason, paragraph}")
+        known_fields(r, UNALIGNED_FIELDS, where)
+        one_of(required(r, "task", where), tuple(REGISTRY), f"{where}.task", "task")
+        one_of(required(r, "part", where), UNALIGNED_PARTS, f"{where}.part", "part")
+        for k in ("text", "reason", "type"):
+            if r.get(k) is not None and not isinstance(r[k], str):
+                raise Bad(f"{where}.{k}", f"expected a string or null, got {r[k]!r}")
+        para = r.get("paragraph")
+        if para is not None and (isinstance(para, bool) or not isinstance(para, int) or not 0 <= para < n_paras):
+            raise Bad(f"{where}.paragraph", f"expected a paragraph index 0-{n_paras - 1} or null, got {para!r}")
+        if r.get("item") is not None and not isinstance(r["item"], dict):
+            raise Bad(f"{where}.item", f"expected the returned item as an object or null, got {r['item']!r}")
     return recs
 
 
@@ -162,10 +189,10 @@ def check_predictions(predictions, gold: Gold, label_map: dict[str, str] | None 
     for i, pred in enumerate(predictions):
         where = f"predictions[{i}]"
         if not isinstance(pred, Prediction):
-            raise KhabarError(f"expected a Prediction, got {type(pred).__name__}", field=where, exit_code=2)
+            raise KhabarError(f"expected a Prediction, got {type(pred).__name__}", field=where)
 
         def fail(b: Bad) -> None:
-            raise KhabarError(b.message, field=f"{where}.{b.field}" if b.field else where, exit_code=2)
+            raise KhabarError(b.message, field=f"{where}.{b.field}" if b.field else where)
 
         try:
             parse_record(pred.to_dict(), doc_by_id, fail, label_map)
@@ -173,7 +200,7 @@ def check_predictions(predictions, gold: Gold, label_map: dict[str, str] | None 
             fail(b)
         if pred.id in seen:
             raise KhabarError(f"duplicate document id {pred.id!r} (first at predictions[{seen[pred.id]}])",
-                              field=f"{where}.id", exit_code=2)
+                              field=f"{where}.id")
         seen[pred.id] = i
 
 
@@ -200,7 +227,7 @@ def read_prediction_lines(lines: Iterable[str], gold: Gold, *, source: str = "<p
     lineno = 0
 
     def fail(line: int, field: str | None, message: str) -> None:
-        err = KhabarError(message, file=name, line=line, field=field or None, exit_code=2)
+        err = KhabarError(message, file=name, line=line, field=field or None)
         if not lenient:
             raise err
         problems.append(err)
@@ -213,9 +240,9 @@ def read_prediction_lines(lines: Iterable[str], gold: Gold, *, source: str = "<p
             fail(_line, b.field, b.message)
 
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as e:
-            fail(lineno, None, f"invalid JSON: {e.msg} (column {e.colno})")
+            obj = loads(raw)
+        except JsonError as e:
+            fail(lineno, None, str(e))
             continue
         try:
             pred = parse_record(obj, doc_by_id, skip, label_map)
@@ -227,25 +254,15 @@ def read_prediction_lines(lines: Iterable[str], gold: Gold, *, source: str = "<p
             continue
         seen[pred.id] = lineno
         out.append(pred)
-    if not out and not problems and lineno == 0:
-        fail(1, None, "empty file: expected one JSON object per line")
+    if not out and not problems:
+        fail(max(lineno, 1), None, "empty file: expected one JSON object per line" if lineno == 0
+             else "only blank lines: expected one JSON object per line")
     return Predictions(out, skipped=len(problems), problems=problems, path=name)
 
 
 def _lines(path: str | Path):
-    if str(path) == "-":
-        yield from sys.stdin
-        return
-    p = Path(path)
-    try:
-        with p.open(encoding="utf-8") as f:
-            yield from f
-    except FileNotFoundError:
-        raise KhabarError("file not found", file=str(p), exit_code=2) from None
-    except IsADirectoryError:
-        raise KhabarError("is a directory, not a predictions file", file=str(p), exit_code=2) from None
-    except UnicodeDecodeError as e:
-        raise KhabarError(f"not UTF-8 text (byte {e.start})", file=str(p), exit_code=2) from None
+    """The lines of a predictions file, streamed (see `files.iter_lines`)."""
+    return iter_lines(path, what="predictions file")
 
 
 def dumps(prediction: Prediction) -> str:

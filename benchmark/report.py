@@ -699,7 +699,7 @@ def render_report(predictions_by_system: Mapping[str, Sequence[Prediction]], gol
 
     gold = gold if gold is not None else load_gold()
     if not predictions_by_system:
-        raise KhabarError("nothing to report: give at least one predictions file", exit_code=2)
+        raise KhabarError("nothing to report: give at least one predictions file")
     if reports is None:
         reports = score_systems(gold, predictions_by_system, scheme=scheme, n_boot=n_boot, seed=seed)
     tasks_by_system = {name: set(reports[name].tasks) for name in predictions_by_system}
@@ -732,15 +732,15 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     out = Path(out)
     check_target(out, overwrite)
     if not paths:
-        raise KhabarError("give at least one predictions file", exit_code=2)
+        raise KhabarError("give at least one predictions file")
     if names is None:
         names = [Path(p).stem for p in paths]
     names = [n.strip() for n in names]
     if len(names) != len(paths):
-        raise KhabarError(f"{len(names)} name(s) for {len(paths)} predictions file(s)", field="--names", exit_code=2)
+        raise KhabarError(f"{len(names)} name(s) for {len(paths)} predictions file(s)", field="--names")
     if len(set(names)) != len(names) or any(not n for n in names):
         raise KhabarError("system names must be distinct and non-empty (name them with --names A,B,...)",
-                          field="--names", exit_code=2)
+                          field="--names")
     gold = gold if gold is not None else load_gold()
     notes = notes if notes is not None else []
     preds = {}
@@ -758,6 +758,6 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
             notes.append(f"{lb}: computed on another gold (sha256 {their[:12]}, this gold {gold.short_hash}); "
                          "its scores are not comparable with this report's")
     elif leaderboard is not None:
-        raise KhabarError("file not found", file=str(lb), exit_code=2)
+        raise KhabarError("file not found", file=str(lb))
     page = render_report(preds, gold, board, scheme=scheme, n_boot=n_boot, seed=seed, notes=notes)
     return write_text(out, page, overwrite)

@@ -323,7 +323,7 @@ def robustness(system, gold: Gold | None = None, perturbations: Iterable[str] | 
     name = getattr(sys_obj, "name", str(system))
     tasks = tuple(t for t in ("ner", "quotes", "numbers") if t in getattr(sys_obj, "tasks", ()))
     if not tasks:
-        raise KhabarError(f"system {name!r} predicts none of the tasks", exit_code=2)
+        raise KhabarError(f"system {name!r} predicts none of the tasks")
     vs, skipped = perturbed(gold, perturbations, seed)
 
     def run(g: Gold):

@@ -24,7 +24,7 @@ def run_system(name: str, output: str | Path, gold_path: str | Path | None = Non
     try:
         system = get_system(name, **options)
     except TypeError as e:
-        raise KhabarError(f"system {name!r}: bad option ({e})", exit_code=2) from None
+        raise KhabarError(f"system {name!r}: bad option ({e})") from None
     preds = system.predict(gold.documents)
     write_predictions(preds, out, overwrite=overwrite)
     summary = getattr(system, "summary", None)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .errors import KhabarError
 
-EXIT_CODE = 2
 
 
 def _umask() -> int:
@@ -28,7 +27,7 @@ _UMASK = _umask()
 
 
 def _fail(message: str, path: Path) -> KhabarError:
-    return KhabarError(message, file=str(path), exit_code=EXIT_CODE)
+    return KhabarError(message, file=str(path))
 
 
 def check_target(path: str | Path, overwrite: bool = False) -> Path:

@@ -320,7 +320,7 @@ def test_cli_export_and_push_dry_run(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "ner" / "test-00000-of-00001.parquet").is_file()
     again = khabar("export", "--format", "hub", "out", cwd=tmp_path)
-    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "use --force" in again.stderr
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "use --force" in again.stderr
     assert "Traceback" not in again.stderr
     r = khabar("push", "someone/khabar", "--folder", "out", "--dry-run", cwd=tmp_path)
     assert r.returncode == 0 and "would upload" in r.stdout and "README.md" in r.stdout

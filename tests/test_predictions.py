@@ -205,6 +205,9 @@ def test_score_checks_objects_as_the_reader_checks_files(gold, tmp_path, case):
     with pytest.raises(KhabarError) as file:
         read_predictions(path, gold)
     assert lib.value.exit_code == file.value.exit_code == 2, name
+    if name == "infinite value":  # json.dumps writes Infinity, which the file reader refuses as JSON
+        assert file.value.message == "invalid JSON: Infinity is not a JSON number"
+        return
     assert lib.value.message == file.value.message, name
     assert lib.value.field == f"predictions[0].{file.value.field}", name
 

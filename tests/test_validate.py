@@ -141,14 +141,14 @@ def test_invalid_json_names_the_line(tmp_path):
     text[5] = text[5][:-3]  # cut a record line short
     path.write_text("\n".join(text), encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "khabar", "validate", str(path)], capture_output=True, text=True)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"{path}:" in r.stderr and "invalid JSON" in r.stderr
 
 
 def test_missing_file(tmp_path):
     r = subprocess.run([sys.executable, "-m", "khabar", "validate", str(tmp_path / "nope.json")],
                        capture_output=True, text=True)
-    assert r.returncode == 1 and "file not found" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "file not found" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_validate_prints_counts():

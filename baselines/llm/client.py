@@ -145,17 +145,16 @@ class ChatClient:
                 if status in (401, 403):
                     raise KhabarError(
                         f"{self.url}: HTTP {status} (check the API key: --api-key or OPENAI_API_KEY): {detail}",
-                        exit_code=2,
                     ) from None
                 if status not in RETRY_STATUSES:
-                    raise KhabarError(f"{self.url}: HTTP {status}: {detail}", exit_code=2) from None
+                    raise KhabarError(f"{self.url}: HTTP {status}: {detail}") from None
             except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
                 reason = getattr(e, "reason", e)
                 detail = f"{type(reason).__name__}: {reason}"
             if attempt >= self.max_retries:
                 what = f"HTTP {status}" if status else "no response"
                 raise KhabarError(
-                    f"{self.url}: {what} after {attempt + 1} attempt(s): {detail}", exit_code=2
+                    f"{self.url}: {what} after {attempt + 1} attempt(s): {detail}"
                 )
             with self._lock:
                 self.retries += 1
@@ -186,7 +185,7 @@ def _parse_response(payload: bytes, url: str) -> ChatResult:
             text = choice["text"]
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise KhabarError(
-            f"{url}: not an OpenAI chat-completions response: {payload[:120]!r}", exit_code=2
+            f"{url}: not an OpenAI chat-completions response: {payload[:120]!r}"
         ) from None
     usage = raw.get("usage") or {}
     return ChatResult(

@@ -141,19 +141,19 @@ class LLMSystem:
         model, base_url, api_key = resolve_config(model, base_url, api_key)
         why = _missing(model, base_url)
         if why:
-            raise KhabarError(f"system 'llm': {why}", exit_code=2)
+            raise KhabarError(f"system 'llm': {why}")
         if prompt_lang not in prompts.LANGS:
-            raise KhabarError(f"prompt_lang must be one of {', '.join(prompts.LANGS)}, not {prompt_lang!r}", exit_code=2)
+            raise KhabarError(f"prompt_lang must be one of {', '.join(prompts.LANGS)}, not {prompt_lang!r}")
         if unit not in ("document", "paragraph"):
-            raise KhabarError(f"unit must be 'document' or 'paragraph', not {unit!r}", exit_code=2)
+            raise KhabarError(f"unit must be 'document' or 'paragraph', not {unit!r}")
         if not 0 <= int(few_shot) <= len(prompts.FEW_SHOT):
-            raise KhabarError(f"few_shot must be between 0 and {len(prompts.FEW_SHOT)}, not {few_shot}", exit_code=2)
+            raise KhabarError(f"few_shot must be between 0 and {len(prompts.FEW_SHOT)}, not {few_shot}")
         if isinstance(tasks, str):
             tasks = tuple(t.strip() for t in tasks.split(",") if t.strip())
         if tasks:
             bad = [t for t in tasks if t not in TASKS]
             if bad:
-                raise KhabarError(f"unknown task(s) {', '.join(bad)}; expected {', '.join(TASKS)}", exit_code=2)
+                raise KhabarError(f"unknown task(s) {', '.join(bad)}; expected {', '.join(TASKS)}")
             self.tasks = tuple(t for t in TASKS if t in tasks)
         self.model, self.base_url = model, base_url
         self.prompt_lang, self.joint, self.few_shot, self.unit = prompt_lang, bool(joint), int(few_shot), unit
@@ -422,7 +422,7 @@ def _flag(name: str, value) -> bool:
             return True
         if v in ("0", "false", "no", "off", ""):
             return False
-        raise KhabarError(f"option {name}: expected true or false, not {value!r}", exit_code=2)
+        raise KhabarError(f"option {name}: expected true or false, not {value!r}")
     return bool(value)
 
 
@@ -432,8 +432,7 @@ def _num(name: str, value, kind, optional: bool = False):
     try:
         return kind(value)
     except (TypeError, ValueError):
-        raise KhabarError(f"option {name}: expected a{'n integer' if kind is int else ' number'}, not {value!r}",
-                          exit_code=2) from None
+        raise KhabarError(f"option {name}: expected a{'n integer' if kind is int else ' number'}, not {value!r}") from None
 
 
 def _scope(doc: Document, unit: tuple[int, int]) -> tuple[int, int] | None:

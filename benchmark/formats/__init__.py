@@ -23,8 +23,7 @@ def export(fmt: str, out: str | Path, gold: Gold | None = None, overwrite: bool 
     from ..gold import load_gold
 
     if fmt not in EXPORT_FORMATS:
-        raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}", field="format",
-                          exit_code=2)
+        raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}", field="format")
     g = gold if gold is not None else load_gold()
     if fmt == "hub":
         from ..hub import export_hub
@@ -46,8 +45,7 @@ def export(fmt: str, out: str | Path, gold: Gold | None = None, overwrite: bool 
 def import_gold(fmt: str, path: str | Path, use: str = "auto") -> Gold:
     """Read an annotation-tool file or folder in format `fmt` into a validated `Gold`."""
     if fmt not in IMPORT_FORMATS:
-        raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}", field="format",
-                          exit_code=2)
+        raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}", field="format")
     if fmt == "brat":
         from .brat import import_brat
 

@@ -443,7 +443,7 @@ def import_labelstudio(path: str | Path, use: str = "auto", index: int = 0) -> G
     any, else predictions); `index` picks among several non-cancelled ones.
     """
     if use not in ("auto", "annotations", "predictions"):
-        raise KhabarError(f"use must be auto, annotations or predictions, not {use!r}", field="use", exit_code=2)
+        raise KhabarError(f"use must be auto, annotations or predictions, not {use!r}", field="use")
     p = Path(path)
     if p.is_dir():
         p = p / TASKS_FILE

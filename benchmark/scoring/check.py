@@ -16,6 +16,7 @@ not comparable.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -72,36 +73,86 @@ class CheckResult:
                 "drops": [d.to_dict() for d in self.drops]}
 
 
-def load_baseline(baseline: str | Path | dict) -> dict:
-    """A baseline as a dict, read from a file if needed (one-line errors, exit code 2)."""
-    if isinstance(baseline, dict):
-        return baseline
-    p = Path(baseline)
-    d = read_json(p, exit_code=2)
-    if not ("rows" in d or all(k in HEADLINE for k in d)):
-        raise KhabarError("expected the JSON of `khabar score --json` or {task: F1}", file=str(p), exit_code=2)
-    if "rows" not in d:
-        for k, v in d.items():
-            if not isinstance(v, (int, float)) or isinstance(v, bool):
-                raise KhabarError(f"expected a number, got {v!r}", file=str(p), field=k, exit_code=2)
-    return d
+@dataclass(frozen=True)
+class Baseline:
+    """What a baseline gates: each line's key (task, subset, metric, label) and F1, and the
+    settings of the run that made it (scheme, overlap, gold), from its signature."""
+
+    targets: list[tuple[tuple[str, str, str, str], float]]
+    settings: dict
+
+    @property
+    def tasks(self) -> list[str]:
+        return sorted({key[0] for key, _ in self.targets}, key=list(HEADLINE).index)
 
 
-def compare_to_baseline(report: Report, baseline: dict, tolerance: float = 0.01) -> CheckResult:
-    """Every baseline line against the report: a drop below `baseline - tolerance` fails."""
-    current = {(r.task, r.subset, r.metric, r.label): r.score.f1 for r in report.rows}
-    if "rows" in baseline:
-        targets = [((r["task"], r["subset"], r["metric"], r["label"]), float(r["f1"])) for r in baseline["rows"]]
+def load_baseline(baseline: str | Path | dict) -> Baseline:
+    """A baseline checked whole: a file or dict in the shape of `khabar score --json`, or
+    `{task: F1}`; anything the gate could not compare (no lines, an F1 that is not a number in
+    [0, 1], a malformed row) is a one-line `KhabarError`."""
+    where = str(baseline) if not isinstance(baseline, dict) else "baseline"
+    raw = baseline if isinstance(baseline, dict) else read_json(Path(baseline))
+    if "rows" in raw:
+        rows = raw["rows"]
+        if not isinstance(rows, list):
+            raise KhabarError("expected a list of rows", file=where, field="rows")
+        targets = [_row_target(r, where, f"rows[{i}]") for i, r in enumerate(rows)]
     else:
-        targets = [((t, *HEADLINE[t][:2], HEADLINE[t][2]), float(v)) for t, v in baseline.items()]
+        unknown = [k for k in raw if k not in HEADLINE]
+        if unknown:
+            raise KhabarError(f"unknown task {unknown[0]!r}; expected the JSON of `khabar score --json` or "
+                              f"{{task: F1}} with tasks {', '.join(HEADLINE)}", file=where)
+        targets = [((t, *HEADLINE[t][:2], HEADLINE[t][2]), _f1(v, where, t)) for t, v in raw.items()]
+    if not targets:
+        raise KhabarError("the baseline has no lines to compare against", file=where)
+    settings = parse(raw["signature"]) if isinstance(raw.get("signature"), str) else {}
+    return Baseline(targets, settings)
+
+
+def _f1(value, where: str, field_name: str) -> float:
+    """A baseline F1: a finite number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 <= value <= 1:
+        raise KhabarError(f"expected an F1 between 0 and 1, got {value!r}", file=where, field=field_name)
+    return float(value)
+
+
+def _row_target(row, where: str, name: str) -> tuple[tuple[str, str, str, str], float]:
+    """One row of `khabar score --json` as a gated line."""
+    if not isinstance(row, dict):
+        raise KhabarError("expected an object", file=where, field=name)
+    key = []
+    for k in ("task", "subset", "metric", "label"):
+        if not isinstance(row.get(k), str):
+            raise KhabarError(f"expected a string, got {row.get(k)!r}", file=where, field=f"{name}.{k}")
+        key.append(row[k])
+    if key[0] not in HEADLINE:
+        raise KhabarError(f"unknown task {key[0]!r}", file=where, field=f"{name}.task")
+    return tuple(key), _f1(row.get("f1"), where, f"{name}.f1")
+
+
+def check_tolerance(tolerance) -> float:
+    """The gate's tolerance: a finite number in [0, 1] (an absolute F1 difference)."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) \
+            or not 0 <= tolerance <= 1:
+        raise KhabarError(f"expected a number between 0 and 1, got {tolerance!r}", field="--tolerance")
+    return float(tolerance)
+
+
+def compare_to_baseline(report: Report, baseline: Baseline | dict, tolerance: float = 0.01) -> CheckResult:
+    """Every baseline line against the report: a drop below `baseline - tolerance` fails, and so
+    does a task line the report no longer has."""
+    base = baseline if isinstance(baseline, Baseline) else load_baseline(baseline)
+    tolerance = check_tolerance(tolerance)
+    current = {(r.task, r.subset, r.metric, r.label): r.score.f1 for r in report.rows}
     drops = []
-    for key, base in targets:
+    for key, value in base.targets:
         cur = current.get(key)
-        if cur is None and base <= tolerance:
+        if cur is None and value <= tolerance and key[3] not in ("micro", "macro"):
             continue  # a per-type line with neither gold nor predictions now: nothing to lose
-        if cur is None or cur < base - tolerance - 1e-12:
-            drops.append(Drop(*key, base, cur))
-    return CheckResult(tolerance, len(targets), drops, report.signature)
+        if cur is None or not math.isfinite(cur) or cur < value - tolerance - 1e-12:
+            drops.append(Drop(*key, value, cur))
+    return CheckResult(tolerance, len(base.targets), drops, report.signature)
 
 
 def check(predictions, baseline: str | Path | dict, tolerance: float = 0.01, gold=None, lenient: bool = False
@@ -110,8 +161,9 @@ def check(predictions, baseline: str | Path | dict, tolerance: float = 0.01, gol
     from ..gold import load_gold
     from .scorer import score
 
+    tolerance = check_tolerance(tolerance)
     base = load_baseline(baseline)
-    settings = parse(base["signature"]) if "signature" in base else {}
+    settings = base.settings
     if isinstance(predictions, Report):
         report = predictions
     else:
@@ -122,20 +174,13 @@ def check(predictions, baseline: str | Path | dict, tolerance: float = 0.01, gol
             mine = gold_id(g.version, g.sha256)
             if settings["gold"] != mine:
                 raise KhabarError(f"baseline was scored on gold {settings['gold']}, this gold is {mine}; "
-                                  "regenerate the baseline", field="signature", exit_code=2)
+                                  "regenerate the baseline", field="signature")
         if isinstance(predictions, (str, Path)):
             from ..predictions import read_predictions
 
             predictions = read_predictions(predictions, g, lenient=lenient)
-        tasks = None
-        if "rows" in base:
-            tasks = sorted({r["task"] for r in base["rows"]}, key=list(HEADLINE).index)
-        elif base:
-            tasks = list(base)
-        report = score(g, predictions, tasks=tasks, scheme=settings.get("scheme", "fine"), n_boot=0,
+        report = score(g, predictions, tasks=base.tasks, scheme=settings.get("scheme", "fine"), n_boot=0,
                        overlap=float(settings.get("overlap", 0.5)))
-    if tolerance < 0:
-        raise KhabarError("tolerance must be >= 0", field="tolerance", exit_code=2)
     return compare_to_baseline(report, base, tolerance)
 
 

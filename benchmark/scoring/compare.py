@@ -85,8 +85,7 @@ def compare_tallies(a: Tally, b: Tally, *, method: str = "bootstrap", n: int = 1
     if method not in METHODS:
         from ..errors import KhabarError
 
-        raise KhabarError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}", field="method",
-                          exit_code=2)
+        raise KhabarError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}", field="method")
     if a.units != b.units:
         raise ValueError("the two tallies are not over the same units (different gold?)")
     keys = list(a.keys) + [k for k in b.keys if k not in set(a.keys)]

@@ -380,14 +380,13 @@ def _bad_tag(tags_by_column: dict[str, Sequence[str]]) -> tuple[str, int, str] |
 
 def _feed_lists(stream: Stream, y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> None:
     if len(y_true) != len(y_pred):
-        raise KhabarError(f"{len(y_true)} gold sequences but {len(y_pred)} predicted", field="y_pred", exit_code=2)
+        raise KhabarError(f"{len(y_true)} gold sequences but {len(y_pred)} predicted", field="y_pred")
     pos, gt, pt, unit, bounds = [], [], [], [], []
     base = 0
     n_units = 0
     for i, (g, p) in enumerate(zip(y_true, y_pred)):
         if len(g) != len(p):
-            raise KhabarError(f"sequence {i}: {len(g)} gold tags but {len(p)} predicted", field="y_pred",
-                              exit_code=2)
+            raise KhabarError(f"sequence {i}: {len(g)} gold tags but {len(p)} predicted", field="y_pred")
         if not len(g):
             continue
         for j, (a, b) in enumerate(zip(g, p)):
@@ -406,7 +405,7 @@ def _feed_lists(stream: Stream, y_true: Sequence[Sequence[str]], y_pred: Sequenc
                    np.asarray(bounds, dtype=np.int64))
     except ValueError as e:
         bad = _bad_tag({"y_true": gt, "y_pred": pt})
-        raise KhabarError(bad[2] if bad else str(e), field=bad[0] if bad else "tags", exit_code=2) from None
+        raise KhabarError(bad[2] if bad else str(e), field=bad[0] if bad else "tags") from None
 
 
 def _read_blocks(f, block_bytes: int) -> Iterable[bytes]:
@@ -581,7 +580,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         if (state == _ONE_COLUMN).any():
             k = int(np.flatnonzero(state == _ONE_COLUMN)[0])
             raise KhabarError("expected at least two columns (..., gold tag, predicted tag)", file=name,
-                              line=line_base + int(lines[k]) + 1, field="columns", exit_code=2)
+                              line=line_base + int(lines[k]) + 1, field="columns")
         empty = state == _EMPTY
         if empty.any():
             blank[lines[empty]] = True
@@ -593,8 +592,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
             try:
                 codes.append(_codes_of_slices(stream.engine, arr, a, b))
             except _BadTag as bad:
-                raise KhabarError(str(bad), file=name, line=line_base + int(lines[bad.row]) + 1, field=column,
-                                  exit_code=2) from None
+                raise KhabarError(str(bad), file=name, line=line_base + int(lines[bad.row]) + 1, field=column) from None
         gcodes, pcodes = codes
         # units: the sentences of this block that hold at least one token
         sizes = np.diff(np.concatenate([[-1], bpos, [n]])) - 1
@@ -668,7 +666,7 @@ def score_conll(source, *, n_boot: int = 1000, seed: int = 0, block_bytes: int =
             with p.open("rb") as f:
                 _feed_conll(s, f, str(p), block_bytes)
         except FileNotFoundError:
-            raise KhabarError("file not found", file=str(p), exit_code=2) from None
+            raise KhabarError("file not found", file=str(p)) from None
         except IsADirectoryError:
-            raise KhabarError("is a directory", file=str(p), exit_code=2) from None
+            raise KhabarError("is a directory", file=str(p)) from None
     return _report(s, "conll", n_boot, seed, poisson=True)

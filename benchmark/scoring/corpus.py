@@ -12,7 +12,9 @@ from ..tokens import tokenize
 from ..schema import map_type
 from .counts import Accumulator, Tally
 from .details import Detail
+from .ner import MODES as NER_MODES
 from .overlap import OVERLAP_THRESHOLD
+from .prf import SPU
 from .tasks import REGISTRY, TASKS, Context
 
 
@@ -29,7 +31,7 @@ def resolve_tasks(tasks, predictions: Sequence[Prediction]) -> tuple[str, ...]:
         tasks = [t.strip() for t in tasks.split(",") if t.strip()]
     bad = [t for t in tasks if t not in TASKS]
     if bad:
-        raise KhabarError(f"unknown task {bad[0]!r}; expected one of {', '.join(TASKS)}", field="tasks", exit_code=2)
+        raise KhabarError(f"unknown task {bad[0]!r}; expected one of {', '.join(TASKS)}", field="tasks")
     return tuple(t for t in TASKS if t in tasks)
 
 
@@ -59,9 +61,9 @@ def tally(gold: Gold | Sequence[Document], predictions: Sequence[Prediction], *,
     ids = {d.id for d in docs}
     for p in predictions:
         if p.id not in ids:
-            raise KhabarError(f"unknown document id {p.id!r}", field="id", exit_code=2)
+            raise KhabarError(f"unknown document id {p.id!r}", field="id")
         if p.id in by_id:
-            raise KhabarError(f"duplicate document id {p.id!r}", field="id", exit_code=2)
+            raise KhabarError(f"duplicate document id {p.id!r}", field="id")
         by_id[p.id] = p
     from ..schema import types_of
 
@@ -97,7 +99,9 @@ def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, c
 
     It is scored as a prediction against a copy of the document with no gold items, anchored on
     the paragraph's first token, so it lands on exactly the lines a spurious prediction would.
-    An entity whose label has no place in the scheme is ignored, as for any prediction."""
+    An entity with a type (`type`, or the returned `item.type`) counts on that type's lines too;
+    one without a type counts on the micro lines only. A type with no place in the scheme
+    (MISC in the coarse scheme) is ignored, as for any prediction."""
     recs = [u for u in pred.unaligned if u.get("part") == "item" and u.get("task") in tasks]
     if not recs:
         return
@@ -112,5 +116,12 @@ def _tally_unaligned(acc: Accumulator, doc: Document, pred: Prediction, tasks, c
 
     for t in tasks:
         items = [REGISTRY[t].spurious(anchor(u), u) for u in recs if u["task"] == t]
+        if t == "ner":
+            untyped = [e for e in items if not e.type]
+            items = [e for e in items if e.type]
+            for e in untyped:
+                for mode in NER_MODES:
+                    acc.key(("ner", "all", mode, "micro"))
+                    acc.add(ctx.unit_of(e.span.start), ("ner", "all", mode, "micro"), SPU)
         if items:
             REGISTRY[t].tally(acc, empty, items, ctx)

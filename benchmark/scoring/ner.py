@@ -182,7 +182,7 @@ def _pred_dict(item) -> dict:
 def read_entity(item, text: str, where: str, label_map: dict[str, str] | None = None) -> PredEntity:
     """One predicted entity `{start, end, text, type}` of `text`, checked; `label_map` renames
     its label first."""
-    sp = check_span(record(item, where, "start, end, text, type"), text, where)
+    sp = check_span(record(item, where, ("start", "end", "text", "type")), text, where, whole=False)
     label = required(item, "type", where)
     if not isinstance(label, str):
         raise Bad(f"{where}.type", f"expected a string, got {label!r}")

@@ -89,7 +89,7 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredNumber],
 
 def read_number(item, text: str, where: str, label_map=None) -> PredNumber:
     """One predicted number `{start, end, text, value, kind, unit}` of `text`, checked."""
-    sp = check_span(record(item, where, "start, end, text, value, kind"), text, where)
+    sp = check_span(record(item, where, ("start", "end", "text", "value", "kind", "unit")), text, where, whole=False)
     value = required(item, "value", where, "use null for no value")
     if value is not None and not is_number(value):
         raise Bad(f"{where}.value", f"expected a finite number or null, got {value!r}")

@@ -147,7 +147,7 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredQuote], 
 
 def read_quote(item, text: str, where: str, label_map=None) -> PredQuote:
     """One predicted quote `{cue, content, source, type}` of `text`, checked (content required)."""
-    content = check_span(required(record(item, where, "cue, content, source, type"), "content", where), text,
+    content = check_span(required(record(item, where, ("cue", "content", "source", "type")), "content", where), text,
                          f"{where}.content")
     cue = optional_span(item, "cue", text, where)
     source = optional_span(item, "source", text, where)

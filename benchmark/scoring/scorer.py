@@ -34,8 +34,7 @@ def score(gold: Gold, predictions: Sequence[Prediction], *, tasks=None, scheme: 
     from ..schema import SCHEMES
 
     if scheme not in SCHEMES:
-        raise KhabarError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme",
-                          exit_code=2)
+        raise KhabarError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme")
     check_predictions(predictions, gold, label_map)
     tasks = resolve_tasks(tasks, predictions)
     details: list[Detail] = []

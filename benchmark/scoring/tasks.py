@@ -60,7 +60,7 @@ NER = TaskScorer(
     ner.read_entity, lambda e: e.span.key,
     lambda acc, doc, items, c: ner.tally_document(acc, doc, items, c.scheme, c.unit_of, c.details, c.label_map,
                                                   c.gold_labels),
-    lambda at, rec: PredEntity(at, str((rec.get("item") or {}).get("type", ""))),
+    lambda at, rec: PredEntity(at, str(rec.get("type") or (rec.get("item") or {}).get("type") or "")),
     title="Named entities", short="NER", macro=True)
 
 QUOTES = TaskScorer(
