@@ -50,7 +50,8 @@ class TagError(ValueError):
 
 
 def split_tag(tag: str | bytes) -> tuple[str, str]:
-    """('B', 'PER') from 'B-PER'; ('O', '') from 'O'. ValueError for anything else."""
+    """('B', 'PER') from 'B-PER'; ('O', '') from 'O'; ('B', '') from a bare 'B' (conlleval's
+    untyped chunks). ValueError for anything else."""
     if isinstance(tag, bytes):
         try:
             tag = tag.decode("utf-8")
@@ -59,9 +60,9 @@ def split_tag(tag: str | bytes) -> tuple[str, str]:
     if tag == "O":
         return "O", ""
     prefix, sep, label = tag.partition("-")
-    if not sep or prefix not in ("B", "I", "E", "S") or not label:
+    if prefix not in ("B", "I", "E", "S") or (sep and not label):
         raise ValueError(f"bad tag {tag!r}: expected O or B-/I-/E-/S- followed by a type")
-    return prefix, label
+    return prefix, label  # a bare B, I, E or S has the type "", as in conlleval
 
 
 def with_prefix(tag: str | None) -> str:
@@ -111,7 +112,7 @@ def _split_at(tags: Sequence[str], i: int, rules: Scheme, labels: Collection[str
         p, t = split_tag(tag)
     except ValueError:
         p, t = "", ""
-    if p not in rules.prefixes:
+    if p not in rules.prefixes or not t:
         allowed = [f"{x}-TYPE" for x in rules.prefixes]
         raise TagError(i, tag, f"tag {tag!r} is not O, {', '.join(allowed[:-1])} or {allowed[-1]}")
     if labels is not None and t not in labels:

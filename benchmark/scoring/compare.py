@@ -82,10 +82,11 @@ class Comparison:
 def compare_tallies(a: Tally, b: Tally, *, method: str = "bootstrap", n: int = 1000, seed: int = 0,
                     lines: Sequence[Key] | None = None) -> list[Difference]:
     """The test on two tallies over the same units (micro lines, or `lines`)."""
-    if method not in METHODS:
-        from ..errors import KhabarError
+    from ..params import check_choice, check_resamples, check_seed
 
-        raise KhabarError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}", field="method")
+    check_choice(method, METHODS, "method")
+    check_resamples(n)
+    check_seed(seed)
     if a.units != b.units:
         raise ValueError("the two tallies are not over the same units (different gold?)")
     keys = list(a.keys) + [k for k in b.keys if k not in set(a.keys)]
@@ -141,9 +142,19 @@ def compare(gold: Gold, a: Sequence[Prediction], b: Sequence[Prediction], *, tas
             method: str = "bootstrap", n: int = 1000, seed: int = 0, overlap: float = OVERLAP_THRESHOLD
             ) -> Comparison:
     """Paired test of B against A on every micro line of the tasks both predict."""
+    from ..params import check_choice, check_fraction, check_resamples, check_seed
+    from ..predictions import check_predictions
+    from ..schema import SCHEMES
     from ..version import __version__
     from .signature import gold_id
 
+    check_choice(scheme, SCHEMES, "scheme")
+    check_choice(method, METHODS, "method")
+    check_resamples(n)
+    check_seed(seed)
+    check_fraction(overlap, "overlap", open_low=True)
+    check_predictions(a, gold)
+    check_predictions(b, gold)
     if tasks is None:
         ta, tb = resolve_tasks(None, a), resolve_tasks(None, b)
         tasks = tuple(t for t in TASKS if t in ta and t in tb) or TASKS

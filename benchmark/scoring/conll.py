@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -408,23 +409,70 @@ def _feed_lists(stream: Stream, y_true: Sequence[Sequence[str]], y_pred: Sequenc
         raise KhabarError(bad[2] if bad else str(e), field=bad[0] if bad else "tags") from None
 
 
-def _read_blocks(f, block_bytes: int) -> Iterable[bytes]:
-    """Byte blocks of a binary file, each ending just after a blank line (or at the end)."""
-    buf = b""
+_OO_END = re.compile(rb"[ \t]O[ \t]+O\n")
+_SKIPPED = re.compile(rb"(?m)^(?:-DOCSTART-|#)[^\n]*$")
+_TAG = rb"(?:O|[BIES](?:-\S+)?)"
+_TOKEN_ROW = re.compile(rb"\S[ \t]+" + _TAG + rb"[ \t]+" + _TAG + rb"[ \t]*$")
+
+
+def _boundary_rows(block: bytes) -> bytes:
+    """`-DOCSTART-` rows and `#` comment rows (CoNLL-U style) blanked, so they separate
+    sentences and are not tokens; a row starting with `#` that ends in two tags (the token
+    `#`) stays a token."""
+    def blank(m: re.Match) -> bytes:
+        row = m.group(0)
+        return row if row.startswith(b"#") and _TOKEN_ROW.search(row) else b""
+
+    return _SKIPPED.sub(blank, block)
+
+
+def _read_blocks(f, block_bytes: int, name: str) -> Iterable[bytes]:
+    """Byte blocks of a binary file with LF line ends (CRLF and CR turned into LF), each ending
+    just after a blank line, or, in a run of lines longer than a few blocks with no blank line,
+    just after a row tagged `O O` (no entity crosses such a row, so every count is the same;
+    only the bootstrap's units are shorter). Memory stays flat whatever the file. Binary input
+    (a NUL byte) and a line longer than `files.MAX_LINE` stop the read with one line."""
+    from ..files import MAX_LINE
+
+    buf, pending_cr, lines_before, first = b"", False, 0, True
     while True:
         data = f.read(block_bytes)
-        if not data:
-            if buf:
-                yield buf
-            return
         if isinstance(data, str):
             data = data.encode("utf-8")
+        if first:
+            first = False
+            if b"\x00" in data[:8192]:
+                raise KhabarError("binary data (a NUL byte), not conlleval text", file=name)
+        at_end = not data
+        if pending_cr:
+            data = b"\r" + data
+        pending_cr = not at_end and data.endswith(b"\r")  # a CR LF may straddle two reads
+        if pending_cr:
+            data = data[:-1]
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if at_end:
+            buf += data
+            if buf:
+                yield _boundary_rows(buf)
+            return
         buf += data
         cut = buf.rfind(b"\n\n")
+        if cut >= 0:
+            cut += 2
+        elif len(buf) > 4 * block_bytes:
+            last = None
+            for last in _OO_END.finditer(buf, max(0, len(buf) - 2 * block_bytes)):
+                pass
+            cut = last.end() if last else -1
+            if cut < 0 and b"\n" not in buf[-MAX_LINE - 1:] and len(buf) > MAX_LINE:
+                raise KhabarError(f"line longer than {MAX_LINE} bytes", file=name,
+                                  line=lines_before + buf.count(b"\n") + 1)
         if cut < 0:
             continue
-        yield buf[: cut + 2]
-        buf = buf[cut + 2:]
+        block, buf = buf[:cut], buf[cut:]
+        lines_before += block.count(b"\n")
+        yield _boundary_rows(block)
 
 
 _SPACE, _O = 32, 79
@@ -547,7 +595,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
     predicted tag; blank lines separate sentences. All in numpy: lines ending in ` O O` (most
     of them) are only counted; in the others the two tags are located and grouped by value."""
     line_base = 0
-    for block in _read_blocks(f, block_bytes):
+    for block in _read_blocks(f, block_bytes, name):
         if not block.endswith(b"\n"):
             block += b"\n"
         arr = np.frombuffer(block, dtype=np.uint8)
@@ -641,6 +689,10 @@ def score_tags(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]],
                seed: int = 0):
     """Score lists of tag sequences (as seqeval does) in every NER mode, with a bootstrap over
     sequences. Returns a `Report` (task 'ner', subset 'all', labels as found)."""
+    from ..params import check_n_boot, check_seed
+
+    check_n_boot(n_boot)
+    check_seed(seed)
     s = Stream(keep_units=True)
     _feed_lists(s, y_true, y_pred)
     return _report(s, "tags", n_boot, seed, poisson=False)
@@ -655,6 +707,10 @@ def score_conll(source, *, n_boot: int = 1000, seed: int = 0, block_bytes: int =
     (each sentence weighted by an independent Poisson(1) draw in each resample), the streaming
     form of the bootstrap, so memory does not grow with the file.
     """
+    from ..params import check_n_boot, check_seed
+
+    check_n_boot(n_boot)
+    check_seed(seed)
     s = Stream(keep_units=False, n_boot=n_boot, seed=seed)
     if hasattr(source, "read"):
         _feed_conll(s, getattr(source, "buffer", source), getattr(source, "name", "<stream>"), block_bytes)
@@ -669,4 +725,9 @@ def score_conll(source, *, n_boot: int = 1000, seed: int = 0, block_bytes: int =
             raise KhabarError("file not found", file=str(p)) from None
         except IsADirectoryError:
             raise KhabarError("is a directory", file=str(p)) from None
+        except OSError as e:
+            raise KhabarError(f"cannot read: {e.strerror or e}", file=str(p)) from None
+    if s.n_tokens == 0:
+        name = getattr(source, "name", "<stdin>" if str(source) == "-" else str(source))
+        raise KhabarError("no tokens: expected conlleval rows (..., gold tag, predicted tag)", file=str(name))
     return _report(s, "conll", n_boot, seed, poisson=True)

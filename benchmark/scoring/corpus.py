@@ -25,14 +25,12 @@ def predicted_tasks(predictions: Sequence[Prediction]) -> tuple[str, ...]:
 
 def resolve_tasks(tasks, predictions: Sequence[Prediction]) -> tuple[str, ...]:
     """`tasks` checked, or the predicted ones (all three when nothing is predicted)."""
-    if tasks is None:
+    from ..params import check_tasks
+
+    chosen = check_tasks(tasks, TASKS)
+    if chosen is None:
         return predicted_tasks(predictions) or TASKS
-    if isinstance(tasks, str):
-        tasks = [t.strip() for t in tasks.split(",") if t.strip()]
-    bad = [t for t in tasks if t not in TASKS]
-    if bad:
-        raise KhabarError(f"unknown task {bad[0]!r}; expected one of {', '.join(TASKS)}", field="tasks")
-    return tuple(t for t in TASKS if t in tasks)
+    return chosen
 
 
 def paragraph_units(doc: Document):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import KhabarError
 from ..model import Gold, Prediction
 from .corpus import resolve_tasks, tally
 from .details import Detail
@@ -30,11 +29,14 @@ def score(gold: Gold, predictions: Sequence[Prediction], *, tasks=None, scheme: 
     by `seed`, give the 95% intervals (0 turns them off); `overlap` is the token-Dice threshold
     of the overlap matches; `label_map` renames predicted NER labels before scoring.
     """
+    from ..params import check_choice, check_fraction, check_n_boot, check_seed
     from ..predictions import check_predictions
     from ..schema import SCHEMES
 
-    if scheme not in SCHEMES:
-        raise KhabarError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme")
+    check_choice(scheme, SCHEMES, "scheme")
+    check_n_boot(n_boot)
+    check_seed(seed)
+    check_fraction(overlap, "overlap", open_low=True)
     check_predictions(predictions, gold, label_map)
     tasks = resolve_tasks(tasks, predictions)
     details: list[Detail] = []
