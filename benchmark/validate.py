@@ -83,7 +83,9 @@ def validate_raw(raw: dict, file: str = "<gold>", source: str = "") -> list[Viol
             bad(doc_line, f"{where}.id", "missing or not a non-empty string")
         elif doc_id in seen_docs:
             bad(doc_line, f"{where}.id", f"duplicate document id {doc_id!r}")
-        seen_docs.add(doc_id)
+        if isinstance(doc_id, str):
+            seen_docs.add(doc_id)
+        _unknown_fields(d, "document", doc_line, where, bad)
         text = d.get("text")
         if not isinstance(text, str):
             bad(doc_line, f"{where}.text", "missing or not a string")
@@ -98,6 +100,22 @@ def validate_raw(raw: dict, file: str = "<gold>", source: str = "") -> list[Viol
 
 
 _RECORD_LISTS = ("entities", "mentions", "quotes", "numbers")
+_FIELDS = {
+    "document": ("id", "text", "entities", "mentions", "quotes", "numbers"),
+    "entities": ("id", "type", "name_en", "name_ar"),
+    "mentions": ("id", "start", "end", "text", "type", "entity", "form", "kind"),
+    "quotes": ("id", "cue", "content", "source", "speaker", "addressee", "type"),
+    "numbers": ("id", "start", "end", "text", "value", "kind", "unit", "qualifier", "in_name"),
+}
+"""The fields each gold record may have (the gold schema's additionalProperties: false)."""
+
+
+def _unknown_fields(r: dict, kind: str, line, loc: str, bad) -> None:
+    from .fields import did_you_mean
+
+    for k in r:
+        if k not in _FIELDS[kind]:
+            bad(line, f"{loc}.{k}", f"unknown field{did_you_mean(str(k), _FIELDS[kind])}")
 _MENTION_ENUMS = (("type", FINE_TYPES), ("form", FORMS), ("kind", MENTION_KINDS))
 _NUMBER_ENUMS = (("kind", NUMBER_KINDS), ("qualifier", QUALIFIERS))
 
@@ -117,6 +135,7 @@ class _DocCheck:
             if not isinstance(r, dict):
                 self.bad(line, loc, "not an object")
                 continue
+            _unknown_fields(r, kind, line, loc, self.bad)
             yield r, line, loc
 
     def rec_loc(self, kind, i, r):
@@ -170,7 +189,8 @@ def _check_entities(c: _DocCheck, entities) -> set:
     entity_ids = set()
     for e, line, loc in c.records("entities", entities):
         c.check_id(e, line, loc)
-        entity_ids.add(e.get("id"))
+        if isinstance(e.get("id"), str):
+            entity_ids.add(e["id"])
         c.check_enum(e, "type", FINE_TYPES, line, loc)
         for key in ("name_en", "name_ar"):
             if not isinstance(e.get(key), str) or not e.get(key):
@@ -188,9 +208,9 @@ def _check_mentions(c: _DocCheck, mentions, entity_ids: set) -> dict[str, set[tu
         for key, allowed in _MENTION_ENUMS:
             c.check_enum(m, key, allowed, line, loc)
         ent = m.get("entity")
-        if ent not in entity_ids:
+        if not isinstance(ent, str) or ent not in entity_ids:
             c.bad(line, f"{loc}.entity", f"{ent!r} does not name an entity of this document")
-        if ok:
+        if ok and isinstance(ent, str):
             mention_spans.setdefault(ent, set()).add((m["start"], m["end"]))
             if m.get("kind") == "name":
                 named.append((m["start"], m["end"], m.get("id"), line))
@@ -211,7 +231,7 @@ def _check_quotes(c: _DocCheck, quotes, entity_ids: set, mention_spans: dict[str
             c.check_span(q.get("addressee"), line, f"{loc}.addressee")
         c.check_enum(q, "type", QUOTE_TYPES, line, loc)
         spk = q.get("speaker")
-        if spk not in entity_ids:
+        if not isinstance(spk, str) or spk not in entity_ids:
             c.bad(line, f"{loc}.speaker", f"{spk!r} does not name an entity of this document")
         elif isinstance(q.get("source"), dict):
             src = (q["source"].get("start"), q["source"].get("end"))
