@@ -16,7 +16,6 @@ from typing import Callable
 from .errors import KhabarError
 from .gold import DATA_DIR, FORMAT, build_gold, load_gold, to_dict
 from .model import Document, Gold
-from .writer import write_bytes, write_text
 from .schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES, types_of
 
 SPLIT = "test"
@@ -335,26 +334,29 @@ def data_path(config: str) -> str:
 def export_hub(out_dir: str | Path, gold: Gold | None = None, overwrite: bool = False) -> list[Path]:
     """Write a push-ready folder (parquet per config, README.md card, croissant.json); returns the paths.
 
-    Refuses a non-empty folder unless `overwrite`, which replaces only this function's files and stale shards.
+    Refuses a non-empty folder unless `overwrite`, which replaces only files this function
+    wrote there before (its manifest) and removes its own stale shards; a file the user wrote
+    (a README.md of their own, say) is never replaced.
     """
+    from .writer import OutFolder
+
     g = gold if gold is not None else load_gold()
     out = _prepare_folder(Path(out_dir), overwrite)
+    folder = OutFolder(out, replace=overwrite)
+    folder.check([*(cfg.data_path for cfg in CONFIGS), "croissant.json", "README.md"])
     written: list[Path] = []
     infos = {}
     for cfg in CONFIGS:
-        path, infos[cfg.name] = _write_config(out, cfg, g)
+        path, infos[cfg.name] = _write_config(folder, cfg, g)
         written.append(path)
     croissant = croissant_metadata(out, g)
-    path = out / "croissant.json"
     if croissant is not None:
-        write_text(path, json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n", overwrite=True)
-        written.append(path)
-    elif path.exists():
-        path.unlink()  # stale: it would describe the old parquet files
-    readme = out / "README.md"
-    write_text(readme, f"---\n{card_data(infos).to_yaml()}\n---\n\n{card_prose(g, infos, croissant is not None)}",
-               overwrite=True)
-    written.append(readme)
+        written.append(folder.write_text("croissant.json",
+                                         json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n"))
+    else:
+        folder.remove_stale("croissant.json", keep=())  # it would describe the old parquet files
+    written.append(folder.write_text(
+        "README.md", f"---\n{card_data(infos).to_yaml()}\n---\n\n{card_prose(g, infos, croissant is not None)}"))
     return written
 
 
@@ -364,23 +366,22 @@ def _prepare_folder(out: Path, overwrite: bool) -> Path:
         raise KhabarError("exists and is not a folder", file=str(out))
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise KhabarError("folder is not empty; refusing to overwrite it (use --force)", file=str(out))
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KhabarError(f"cannot create the folder: {e.strerror or e}", file=str(out)) from None
     return out
 
 
-def _write_config(out: Path, cfg: HubConfig, gold: Gold):
-    """Write the parquet shard of `cfg`, removing stale ones; returns its path and `DatasetInfo`."""
+def _write_config(folder, cfg: HubConfig, gold: Gold):
+    """Write the parquet shard of `cfg` into the `OutFolder`, removing its stale ones; returns
+    its path and `DatasetInfo`."""
     from datasets.info import DatasetInfo
     from datasets.splits import SplitDict, SplitInfo
 
     ds = cfg.dataset(gold)
-    cfg_dir = out / cfg.name
-    if cfg_dir.exists():
-        for stale in cfg_dir.glob(f"{SPLIT}-*.parquet"):
-            stale.unlink()
-    cfg_dir.mkdir(exist_ok=True)
-    path = out / cfg.data_path
-    _quiet_parquet(ds, path)
+    folder.remove_stale(f"{cfg.name}/{SPLIT}-*.parquet", keep=[cfg.data_path])
+    path = folder.write_bytes(cfg.data_path, _parquet_bytes(ds))
     nbytes = ds._estimate_nbytes()
     info = DatasetInfo(
         features=ds.features,
@@ -415,7 +416,7 @@ def card_data(infos: dict):
     return card
 
 
-def _quiet_parquet(ds, path: Path) -> None:
+def _parquet_bytes(ds) -> bytes:
     """`Dataset.to_parquet` (which embeds the features in the schema) without a progress bar."""
     from datasets.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 
@@ -427,7 +428,7 @@ def _quiet_parquet(ds, path: Path) -> None:
     finally:
         if not was_disabled:
             enable_progress_bars()
-    write_bytes(path, buffer.getvalue(), overwrite=True)
+    return buffer.getvalue()
 
 
 def read_agreement(path: Path | None = None) -> dict | None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from .gold import IN_CHECKOUT, REPO_ROOT
 from .model import Gold
 from .scoring.tasks import HEADLINE_TEXT, TASKS
-from .writer import write_text
 
 RESULTS_DIR = REPO_ROOT / "results" if IN_CHECKOUT else Path("results")
 """The checkout's committed `results/`; from a wheel install, `results/` in the working directory."""
@@ -113,13 +112,21 @@ def leaderboard(
     from khabar.baselines import available_systems, get_system, registry
 
     from .gold import load_gold
-    from .predictions import read_predictions, write_predictions
+    from .predictions import dumps, read_predictions
     from .scoring import score, settings_for
 
     gold = gold or load_gold()
     ok, skipped = available_systems()
     names = systems if systems is not None else ok
     entries = registry()
+    folder = None
+    if out_dir is not None:
+        from .plots import PLOT_FILES
+        from .writer import OutFolder
+
+        folder = OutFolder(out_dir, replace=True)
+        folder.check([*RESULT_FILES, *PLOT_FILES, *(f"predictions/{n}.jsonl" for n in names),
+                      *(f"scores/{n}.json" for n in names)])
     rows, preds_by_system, reports = [], {}, {}
     signature = str(settings_for(gold, TASKS, "fine", n_boot, seed))
     bar = _progress(progress, len(names))
@@ -130,8 +137,8 @@ def leaderboard(
         system = get_system(name)
         preds = system.predict(gold.documents)
         seconds = time.perf_counter() - t0
-        if out_dir is not None:
-            path = write_predictions(preds, Path(out_dir) / "predictions" / f"{name}.jsonl", overwrite=True)
+        if folder is not None:
+            path = folder.write_text(f"predictions/{name}.jsonl", "".join(dumps(p) + "\n" for p in preds))
             preds = read_predictions(path, gold)  # score exactly the file `khabar score` would read
         tasks = [t for t in TASKS if t in getattr(system, "tasks", TASKS)]
         scheme = getattr(system, "scheme", "fine")
@@ -145,17 +152,17 @@ def leaderboard(
         preds_by_system[name], reports[name] = preds, report
         if bar:
             bar.advance()
-        if out_dir is not None:
-            write_text(Path(out_dir) / "scores" / f"{name}.json", _json(report.to_dict()), overwrite=True)
+        if folder is not None:
+            folder.write_text(f"scores/{name}.json", _json(report.to_dict()))
     if bar:
         bar.close()
     board = Leaderboard(rows, {k: v for k, v in skipped.items() if systems is None or k in systems},
                         signature, gold.version, gold.sha256)
-    if out_dir is not None:
-        write_results(board, Path(out_dir))
+    if folder is not None:
+        write_results(board, folder)
         from .plots import write_plots
 
-        write_plots(out_dir, preds_by_system, gold, reports=reports)
+        write_plots(folder, preds_by_system, gold, reports=reports)
     return board
 
 
@@ -169,11 +176,17 @@ def _portable(scores: dict) -> dict:
     return out
 
 
-def write_results(board: Leaderboard, out: Path) -> None:
-    """leaderboard.json, .csv and .md."""
-    write_text(out / "leaderboard.json", _json(board.to_dict()), overwrite=True)
-    write_text(out / "leaderboard.csv", board.to_frame().to_csv(index=False), overwrite=True)
-    write_text(out / "leaderboard.md", board.to_markdown(), overwrite=True)
+RESULT_FILES = ("leaderboard.json", "leaderboard.csv", "leaderboard.md")
+
+
+def write_results(board: Leaderboard, out) -> None:
+    """leaderboard.json, .csv and .md, into `out` (a path or a `writer.OutFolder`)."""
+    from .writer import OutFolder
+
+    folder = out if isinstance(out, OutFolder) else OutFolder(out, replace=True)
+    folder.write_text("leaderboard.json", _json(board.to_dict()))
+    folder.write_text("leaderboard.csv", board.to_frame().to_csv(index=False))
+    folder.write_text("leaderboard.md", board.to_markdown())
 
 
 def _json(obj: dict) -> str:

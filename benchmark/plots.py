@@ -232,10 +232,14 @@ def leaderboard_rows(board: Mapping) -> list[dict]:
     return rows
 
 
-def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping | None = None, gold=None, *,
+PLOT_FILES = ("f1.png", "corrupted.png", "confusion.png")
+
+
+def write_plots(out_dir="results", predictions_by_system: Mapping | None = None, gold=None, *,
                 reports: Mapping | None = None, scheme: str = "fine", n_boot: int = 1000, seed: int = 0
                 ) -> dict[str, Path]:
-    """Write the README's plots to `out_dir`: `f1.png`, `corrupted.png` and `confusion.png`.
+    """Write the README's plots to `out_dir` (a path or a `writer.OutFolder`): `f1.png`,
+    `corrupted.png` and `confusion.png`, replacing only files khabar wrote there.
 
     `predictions_by_system` maps a system name to its predictions; without it every system
     that can run here is run on the gold (as the leaderboard does). `reports` reuses scorer
@@ -255,9 +259,9 @@ def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping 
 
         reports = {n: score(gold, list(p), scheme=scheme, n_boot=n_boot, seed=seed)
                    for n, p in predictions_by_system.items()}
-    from .writer import write_bytes
+    from .writer import OutFolder
 
-    out = Path(out_dir)
+    folder = out_dir if isinstance(out_dir, OutFolder) else OutFolder(out_dir, replace=True)
     written: dict[str, Path] = {}
     charts = {
         "f1": lambda: f1_png(f1_rows(reports), palette=list(reports)),
@@ -266,8 +270,7 @@ def write_plots(out_dir: str | Path = "results", predictions_by_system: Mapping 
             {n: ner_type_pairs(gold, p, scheme) for n, p in predictions_by_system.items() if "ner" in reports[n].tasks},
             types_of(scheme)),
     }
+    folder.check(f"{name}.png" for name in charts)
     for name, draw in charts.items():
-        path = out / f"{name}.png"
-        write_bytes(path, draw(), overwrite=True)
-        written[name] = path
+        written[name] = folder.write_bytes(f"{name}.png", draw())
     return written

@@ -222,19 +222,19 @@ def export_variants(gold: Gold | None, out_dir: str | Path, overwrite: bool = Fa
     """Write each variant as a gold file `OUT/<perturbation>.json` (the gold format) and a
     manifest `OUT/variants.json` (what each models, what it may change, seed, edits, sha256).
     Refuses, before writing anything, if a target file exists and `overwrite` is false."""
-    from .gold import content_hash, load_gold, to_dict, write_gold
+    from .gold import content_hash, dumps, load_gold, to_dict
     from .perturb import VERSION
-    from .writer import check_folder, write_text
+    from .writer import OutFolder
 
     gold = gold if gold is not None else load_gold()
     vs, skipped = perturbed(gold, perturbations, seed)
-    out = Path(out_dir)
-    targets = [out / f"{v.perturbation.name}.json" for v in vs] + [out / MANIFEST]
-    check_folder(out, [t.name for t in targets], overwrite)
+    folder = OutFolder(out_dir, replace=overwrite)
+    targets = [f"{v.perturbation.name}.json" for v in vs] + [MANIFEST]
+    folder.check(targets)
     written, entries = [], []
-    for v, path in zip(vs, targets):
+    for v, name in zip(vs, targets):
         raw = to_dict(v.gold)
-        write_gold(raw, path, overwrite=overwrite)
+        path = folder.write_text(name, dumps(raw))
         written.append(path)
         p = v.perturbation
         entries.append({"name": p.name, "file": path.name, "models": p.models, "affects": dict(p.affects),
@@ -243,8 +243,7 @@ def export_variants(gold: Gold | None, out_dir: str | Path, overwrite: bool = Fa
     manifest = {"schema": "khabar-variants/1", "perturbations_version": VERSION, "seed": seed,
                 "gold": {"version": gold.version, "sha256": gold.sha256 or content_hash(to_dict(gold))},
                 "variants": entries, "skipped": skipped}
-    write_text(targets[-1], json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", overwrite)
-    written.append(targets[-1])
+    written.append(folder.write_text(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return written
 
 

@@ -32,7 +32,7 @@ from ..errors import KhabarError
 from ..files import read_json
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, fresh_id, read_text, safe_doc_id, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, OutFolder, fresh_id, read_text, safe_doc_id, validated
 
 MANIFEST = "khabar.json"
 MANIFEST_FORMAT = "khabar-brat/1"
@@ -169,17 +169,17 @@ def annotation_conf(gold: Gold) -> str:
 
 def export_brat(gold: Gold, out: str | Path, overwrite: bool = False) -> list[Path]:
     """Write `<doc id>.txt` and `<doc id>.ann` per document, `annotation.conf` and `khabar.json`."""
-    out = Path(out)
-    names = [f"{safe_doc_id(d.id)}{ext}" for d in gold.documents for ext in (".txt", ".ann")]
-    check_folder(out, names + ["annotation.conf", MANIFEST], overwrite)
+    folder = OutFolder(out, replace=overwrite)
+    stems = [safe_doc_id(d.id) for d in gold.documents]
+    folder.check([f"{s}{ext}" for s in stems for ext in (".txt", ".ann")] + ["annotation.conf", MANIFEST])
     anns = [document_ann(d) for d in gold.documents]  # fail before writing anything
     written = []
-    for d, ann in zip(gold.documents, anns):
-        written.append(write_text(out / f"{d.id}.txt", d.text, overwrite))
-        written.append(write_text(out / f"{d.id}.ann", ann, overwrite))
-    written.append(write_text(out / "annotation.conf", annotation_conf(gold), overwrite))
+    for d, stem, ann in zip(gold.documents, stems, anns):
+        written.append(folder.write_text(f"{stem}.txt", d.text))
+        written.append(folder.write_text(f"{stem}.ann", ann))
+    written.append(folder.write_text("annotation.conf", annotation_conf(gold)))
     manifest = {"format": MANIFEST_FORMAT, "version": gold.version, "documents": [d.id for d in gold.documents]}
-    written.append(write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", overwrite))
+    written.append(folder.write_text(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return written
 
 

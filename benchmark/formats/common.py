@@ -10,10 +10,10 @@ from .. import files
 from ..errors import KhabarError
 from ..gold import FORMAT, build_gold
 from ..model import Gold
-from ..writer import check_folder, write_text
+from ..writer import OutFolder
 
-__all__ = ["FORMAT", "IMPORTED_VERSION", "Origins", "check_folder", "fresh_id", "read_text", "safe_doc_id",
-           "validated", "write_text"]
+__all__ = ["FORMAT", "IMPORTED_VERSION", "Origins", "OutFolder", "fresh_id", "read_text", "safe_doc_id",
+           "validated"]
 """The gold format and the writer are re-exported: a format module imports what it needs from here."""
 
 IMPORTED_VERSION = "imported"

@@ -25,7 +25,7 @@ from ..errors import KhabarError
 from .. import iob
 from ..model import Gold
 from ..schema import FINE_TYPES, SCHEMES, types_of
-from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, read_text, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, OutFolder, read_text, validated
 
 
 def file_name(scheme: str) -> str:
@@ -49,9 +49,9 @@ def dumps(gold: Gold, scheme: str = "fine") -> str:
 def export_conll(gold: Gold, out: str | Path, overwrite: bool = False,
                  schemes: tuple[str, ...] = SCHEMES) -> list[Path]:
     """Write `ner.<scheme>.conll` per scheme into the folder `out`."""
-    out = Path(out)
-    check_folder(out, [file_name(s) for s in schemes], overwrite)
-    return [write_text(out / file_name(s), dumps(gold, s), overwrite) for s in schemes]
+    folder = OutFolder(out, replace=overwrite)
+    folder.check([file_name(s) for s in schemes])
+    return [folder.write_text(file_name(s), dumps(gold, s)) for s in schemes]
 
 
 def _decode(tags: list[tuple[str, int]], file: str) -> list[tuple[int, int, str]]:

@@ -27,7 +27,7 @@ from .. import files
 from ..errors import KhabarError
 from ..model import Document, Gold, Span
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
-from .common import FORMAT, IMPORTED_VERSION, Origins, check_folder, fresh_id, read_text, validated, write_text
+from .common import FORMAT, IMPORTED_VERSION, Origins, OutFolder, fresh_id, read_text, validated
 
 TASKS_FILE = "tasks.json"
 CONFIG_FILE = "label_config.xml"
@@ -160,10 +160,10 @@ def label_config() -> str:
 def export_labelstudio(gold: Gold, out: str | Path, overwrite: bool = False,
                        as_predictions: bool = False) -> list[Path]:
     """Write `tasks.json` (one task per document) and `label_config.xml` into the folder `out`."""
-    out = Path(out)
-    check_folder(out, [TASKS_FILE, CONFIG_FILE], overwrite)
+    folder = OutFolder(out, replace=overwrite)
+    folder.check([TASKS_FILE, CONFIG_FILE])
     body = json.dumps(tasks(gold, as_predictions), ensure_ascii=False, indent=2) + "\n"
-    return [write_text(out / TASKS_FILE, body, overwrite), write_text(out / CONFIG_FILE, label_config(), overwrite)]
+    return [folder.write_text(TASKS_FILE, body), folder.write_text(CONFIG_FILE, label_config())]
 
 
 # --- import -----------------------------------------------------------------------------------
