@@ -310,13 +310,15 @@ def import_(
     fmt: str = typer.Option(..., "--format", "-f", help="brat, labelstudio or conll."),
     output: Path = typer.Option(..., "-o", "--output", help="Gold JSON file to write."),
     use: str = typer.Option("auto", "--use", help="labelstudio: annotations, predictions or auto."),
+    column: Optional[int] = typer.Option(None, "--column", help="conll: the gold tag column (1-based), "
+                                         "needed when a file has more than two columns."),
     force: ForceOption = False,
 ) -> None:
     """Import annotations from an annotation tool as a gold file, validated like the gold."""
     from .formats import import_gold
     from .gold import write_gold
 
-    g = import_gold(fmt=fmt, path=path, use=use)
+    g = import_gold(fmt=fmt, path=path, use=use, column=column)
     write_gold(gold=g, path=output, overwrite=force)
     count = {k: sum(len(getattr(d, k)) for d in g.documents) for k in ("mentions", "quotes", "numbers")}
     typer.echo(f"{output}: valid gold {g.version} (sha256 {g.short_hash}): {len(g.documents)} document(s), "
@@ -356,7 +358,10 @@ def run(argv: list[str] | None = None) -> int:
     cx = _click_exceptions()
     try:
         code = typer.main.get_command(app).main(args=argv, prog_name="khabar", standalone_mode=False)
-        return code if isinstance(code, int) else 0
+        code = code if isinstance(code, int) else 0
+        if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+            _say("error: interrupted")
+        return code
     except KhabarError as e:
         _say(f"error: {e}")
         return e.exit_code

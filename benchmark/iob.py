@@ -52,6 +52,8 @@ class TagError(ValueError):
 def split_tag(tag: str | bytes) -> tuple[str, str]:
     """('B', 'PER') from 'B-PER'; ('O', '') from 'O'; ('B', '') from a bare 'B' (conlleval's
     untyped chunks). ValueError for anything else."""
+    if not isinstance(tag, (str, bytes)):
+        raise ValueError(f"bad tag {tag!r}: expected a string")
     if isinstance(tag, bytes):
         try:
             tag = tag.decode("utf-8")

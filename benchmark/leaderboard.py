@@ -217,3 +217,38 @@ class _progress:
 
     def close(self) -> None:
         self.p.stop()
+
+
+def read_leaderboard(path: str | Path) -> dict:
+    """A leaderboard JSON (as `leaderboard` writes it) read and checked, so a report never shows
+    a malformed or foreign file: `systems` a list of `{system, tasks: {task: {p, r, f1, ...}}}`
+    with each ratio a number in [0, 1] or null. Anything else is a one-line `KhabarError`."""
+    import math
+
+    from .errors import KhabarError
+    from .files import read_json
+
+    where = str(path)
+    board = read_json(path)
+    systems = board.get("systems")
+    if not isinstance(systems, list) or not systems:
+        raise KhabarError("not a khabar leaderboard: expected a non-empty list of systems", file=where,
+                          field="systems")
+    if not isinstance(board.get("gold", {}), dict):
+        raise KhabarError("expected an object {version, sha256}", file=where, field="gold")
+    for i, s in enumerate(systems):
+        loc = f"systems[{i}]"
+        if not isinstance(s, dict) or not isinstance(s.get("system"), str) or not isinstance(s.get("tasks"), dict):
+            raise KhabarError("expected an object {system, tasks}", file=where, field=loc)
+        for task, m in s["tasks"].items():
+            if task not in TASKS or not isinstance(m, dict):
+                raise KhabarError(f"expected one of {', '.join(TASKS)} with an object of scores", file=where,
+                                  field=f"{loc}.tasks.{task}")
+            for k in ("p", "r", "f1"):
+                v = m.get(k)
+                ok = v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+                                   and 0 <= v <= 1)
+                if not ok:
+                    raise KhabarError(f"expected a number in [0, 1] or null, got {v!r}", file=where,
+                                      field=f"{loc}.tasks.{task}.{k}")
+    return board

@@ -723,10 +723,9 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     file unless `overwrite`). Names default to the files' stems; `leaderboard` defaults to
     `results/leaderboard.json` when that file exists. With `lenient`, bad records are skipped
     and one line per file saying how many is appended to `notes` (and shown in the page)."""
-    from .files import read_json
     from .gold import load_gold
     from .writer import check_target, write_text
-    from .leaderboard import RESULTS_DIR
+    from .leaderboard import RESULTS_DIR, read_leaderboard
     from .predictions import read_predictions
 
     out = Path(out)
@@ -752,7 +751,7 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
     board = None
     lb = Path(leaderboard) if leaderboard is not None else RESULTS_DIR / "leaderboard.json"
     if lb.exists():
-        board = read_json(lb)
+        board = read_leaderboard(lb)
         their = str((board.get("gold") or {}).get("sha256", ""))
         if their and their != gold.sha256:
             notes.append(f"{lb}: computed on another gold (sha256 {their[:12]}, this gold {gold.short_hash}); "

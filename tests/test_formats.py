@@ -107,7 +107,10 @@ def test_conll_without_comments_or_with_extra_columns(tmp_path):
     p = tmp_path / "plain.conll"
     p.write_text("-DOCSTART- -X- O O\n\nقال NN O\nغسان NNP B-PER\nسلامة NNP I-PER\n\n"
                  "في IN O\nليبيا NNP B-GPE\n", encoding="utf-8")
-    g = import_conll(p)
+    with pytest.raises(KhabarError, match="3 columns: say which one holds the gold tags with --column"):
+        import_conll(p)  # the last column could be a system's predictions
+    g = import_conll(p, column=3)
+    assert len(g.documents) == 1  # the leading -DOCSTART- opens the document, it adds no empty one
     d = g.documents[0]
     assert d.text == "قال غسان سلامة\nفي ليبيا"
     assert [(m.text, m.type) for m in d.ner_mentions] == [("غسان سلامة", "PER"), ("ليبيا", "GPE")]

@@ -42,8 +42,9 @@ def export(fmt: str, out: str | Path, gold: Gold | None = None, overwrite: bool 
     return export_labelstudio(g, out, overwrite=overwrite, as_predictions=as_predictions)
 
 
-def import_gold(fmt: str, path: str | Path, use: str = "auto") -> Gold:
-    """Read an annotation-tool file or folder in format `fmt` into a validated `Gold`."""
+def import_gold(fmt: str, path: str | Path, use: str = "auto", column: int | None = None) -> Gold:
+    """Read an annotation-tool file or folder in format `fmt` into a validated `Gold`
+    (`column`: CoNLL's gold tag column, needed when a file has more than two)."""
     if fmt not in IMPORT_FORMATS:
         raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}", field="format")
     if fmt == "brat":
@@ -53,7 +54,7 @@ def import_gold(fmt: str, path: str | Path, use: str = "auto") -> Gold:
     if fmt == "conll":
         from .conll import import_conll
 
-        return import_conll(path)
+        return import_conll(path, column=column)
     from .labelstudio import import_labelstudio
 
     return import_labelstudio(path, use=use)

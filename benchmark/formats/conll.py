@@ -63,11 +63,18 @@ def _decode(tags: list[tuple[str, int]], file: str) -> list[tuple[int, int, str]
     return [(s, e - 1, typ) for s, e, typ in spans]
 
 
-def import_conll(path: str | Path) -> Gold:
-    """Read a CoNLL IOB2 file into a validated `Gold` (NER only; one cluster per mention)."""
+def import_conll(path: str | Path, column: int | None = None) -> Gold:
+    """Read a CoNLL IOB2 file into a validated `Gold` (NER only; one cluster per mention).
+
+    The first column is the token; the gold tags are the second column, or, in a file with more
+    columns (token, gold, predicted, say), the `column`-th (1-based), which must then be given:
+    taking the last column would read a system's predictions as gold."""
     p = Path(path)
     file = str(p)
-    blocks = _Blocks(file)
+    if column is not None and (isinstance(column, bool) or not isinstance(column, int) or column < 2):
+        raise KhabarError(f"expected a column number of 2 or more (the token is column 1), got {column!r}",
+                          field="column (--column)")
+    blocks = _Blocks(file, column)
     for ln, line in enumerate(read_text(p).split("\n"), start=1):
         blocks.feed(ln, line.rstrip("\r"))
     blocks.flush()
@@ -82,8 +89,10 @@ class _Blocks:
     """The documents and paragraphs of a CoNLL file, line by line: `-DOCSTART-` or `# doc_id`
     opens a document, `# text` gives a paragraph's exact text, a blank line ends a paragraph."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, column: int | None = None) -> None:
         self.file = file
+        self.column = column
+        self.pending: list[str | None] = []  # a document opened, created when a paragraph arrives
         self.docs: list[dict] = []
         self.version: str | None = None
         self.origins = Origins()
@@ -101,9 +110,16 @@ class _Blocks:
             cols = line.split("\t") if "\t" in line else line.split()
             if len(cols) < 2:
                 raise KhabarError("a token line needs a token and a tag", file=self.file, line=ln)
+            if self.column is None and len(cols) > 2:
+                raise KhabarError(f"{len(cols)} columns: say which one holds the gold tags with --column "
+                                  f"(2 to {len(cols)})", file=self.file, line=ln)
+            at = self.column or 2
+            if at > len(cols):
+                raise KhabarError(f"no column {at}: the line has {len(cols)}", file=self.file, line=ln,
+                                  field="column")
             pr = self.para()
             pr["line"] = pr["line"] or ln
-            pr["tokens"].append((cols[0], cols[-1].strip(), ln))
+            pr["tokens"].append((cols[0], cols[at - 1].strip(), ln))
 
     def comment(self, ln: int, line: str) -> None:
         """`# key = value` lines: doc_id, gold_version and text; any other comment is ignored."""
@@ -122,7 +138,14 @@ class _Blocks:
             self.current["line"] = ln
 
     def new_doc(self, doc_id: str | None) -> None:
+        """Open a document; it is created with its first paragraph, so a `-DOCSTART-` with no
+        tokens after it (a leading one, say) adds no empty document."""
         self.flush()
+        self.pending = [doc_id]
+
+    def _create(self) -> None:
+        doc_id = self.pending[0] if self.pending else None
+        self.pending = []
         self.doc = {"id": doc_id or f"doc{len(self.docs) + 1}", "paras": []}
         self.docs.append(self.doc)
         self.origins.add_doc(self.doc["id"], self.file)
@@ -130,8 +153,8 @@ class _Blocks:
     def flush(self) -> None:
         para, self.current = self.current, None
         if para is not None and (para["tokens"] or para["text"] is not None):
-            if self.doc is None:
-                self.new_doc(None)
+            if self.doc is None or self.pending:
+                self._create()
             self.doc["paras"].append(para)
 
     def para(self) -> dict:

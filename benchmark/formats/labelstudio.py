@@ -241,7 +241,13 @@ def _task_text(task: dict, ti: int, src: _Source) -> tuple[dict, str, str]:
 def _pick_result(task: dict, where: str, src: _Source, use: str, index: int) -> tuple[list, str]:
     """The result list to import (from annotations or predictions, skipping cancelled ones) and its field path."""
     pool = use if use != "auto" else ("annotations" if task.get("annotations") else "predictions")
-    runs = [a for a in task.get(pool) or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    given = task.get(pool)
+    if given is not None and not isinstance(given, list):
+        raise src.err(f"expected a list of {pool}, got {type(given).__name__}", f"{where}.{pool}")
+    for i, a in enumerate(given or []):
+        if not isinstance(a, dict):
+            raise src.err(f"expected an object with a result list, got {type(a).__name__}", f"{where}.{pool}[{i}]")
+    runs = [a for a in given or [] if not a.get("was_cancelled")]
     if not runs:
         return [], f"{where}.{pool}"
     if index >= len(runs):

@@ -379,7 +379,19 @@ def _bad_tag(tags_by_column: dict[str, Sequence[str]]) -> tuple[str, int, str] |
     return None
 
 
+def _sequences(y, name: str) -> list:
+    """`y` as a list of tag sequences, or a one-line error naming what is not one."""
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+        raise KhabarError(f"expected a list of tag sequences, got {type(y).__name__}", field=name)
+    out = list(y)
+    for i, seq in enumerate(out):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+            raise KhabarError(f"expected a sequence of tags, got {type(seq).__name__}", field=f"{name}[{i}]")
+    return out
+
+
 def _feed_lists(stream: Stream, y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> None:
+    y_true, y_pred = _sequences(y_true, "y_true"), _sequences(y_pred, "y_pred")
     if len(y_true) != len(y_pred):
         raise KhabarError(f"{len(y_true)} gold sequences but {len(y_pred)} predicted", field="y_pred")
     pos, gt, pt, unit, bounds = [], [], [], [], []
