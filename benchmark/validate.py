@@ -233,8 +233,8 @@ def _check_quotes(c: _DocCheck, quotes, entity_ids: set, mention_spans: dict[str
         spk = q.get("speaker")
         if not isinstance(spk, str) or spk not in entity_ids:
             c.bad(line, f"{loc}.speaker", f"{spk!r} does not name an entity of this document")
-        elif isinstance(q.get("source"), dict):
-            src = (q["source"].get("start"), q["source"].get("end"))
+        elif isinstance(q.get("source"), dict) and all(is_int(q["source"].get(k)) for k in ("start", "end")):
+            src = (q["source"]["start"], q["source"]["end"])
             if src not in mention_spans.get(spk, set()):
                 c.bad(line, f"{loc}.source", f"span {list(src)} is not a mention of speaker {spk}")
 
