@@ -166,6 +166,10 @@ def run(
     train: Optional[str] = typer.Option(None, "--train", help="Training corpus (CoNLL) for learned systems."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name or path (transformers, llm)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (llm)."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (llm; default: KHABAR_LLM_API_KEY, "
+                                          "then OPENAI_API_KEY)."),
+    lenient: bool = typer.Option(False, "--lenient", help="llm: count unusable answers as predicting nothing "
+                                 "(and cache them) instead of stopping."),
     label_map: Optional[str] = typer.Option(None, "--label-map", help="Label map onto khabar's scheme."),
     opt: list[str] = typer.Option([], "--opt", help="Any other system option, KEY=VALUE (repeatable)."),
     force: ForceOption = False,
@@ -173,7 +177,8 @@ def run(
     """Run one system on the gold documents and write its predictions."""
     from .runner import run_system
 
-    named = {"train": train, "model": model, "base_url": base_url, "label_map": label_map}
+    named = {"train": train, "model": model, "base_url": base_url, "api_key": api_key, "label_map": label_map,
+             "lenient": lenient or None}
     options = {k: v for k, v in named.items() if v is not None} | _options(opt)
     n = run_system(name=system, output=output, gold_path=gold, overwrite=force, **options)
     typer.echo(f"{output}: {n} document(s) predicted by {system}")

@@ -45,3 +45,23 @@ def one_line(text: str) -> str:
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     text = text.replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= 500 else text[:497] + "..."
+
+
+SLIPS: dict[str, str] = {"speaker": "source", "quote": "content", "verb": "cue", "label": "type",
+                         "entity_type": "type", "tag": "type", "number": "value", "begin": "start",
+                         "offset": "start", "stop": "end", "string": "text", "span": "text"}
+"""Field names people write for khabar's (a speaker entity for the source span, ...): the
+"did you mean" of an unknown field, when spelling alone does not find it."""
+
+
+def did_you_mean(key: str, allowed) -> str:
+    """' (did you mean X?)' for an unknown field `key`, or '' when nothing is close."""
+    import difflib
+
+    allowed = list(allowed)
+    lower = {a.lower(): a for a in allowed}
+    guess = lower.get(key.lower()) or (SLIPS.get(key.lower()) if SLIPS.get(key.lower()) in allowed else None)
+    if guess is None:
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    return f" (did you mean {guess!r}?)" if guess else ""

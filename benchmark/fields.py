@@ -6,6 +6,7 @@ reader can name file, line and field in one line, whoever built the record.
 
 from __future__ import annotations
 
+from .errors import did_you_mean
 from .model import Span
 from .validate import is_int
 
@@ -22,26 +23,6 @@ class Bad(Exception):
 def short(s: str, n: int = 40) -> str:
     """`s` cut to `n` characters with an ellipsis, for messages."""
     return s if len(s) <= n else s[: n - 1] + "…"
-
-
-SLIPS: dict[str, str] = {"speaker": "source", "quote": "content", "verb": "cue", "label": "type",
-                         "entity_type": "type", "tag": "type", "number": "value", "begin": "start",
-                         "offset": "start", "stop": "end", "string": "text", "span": "text"}
-"""Field names people write for khabar's (a speaker entity for the source span, ...): the
-"did you mean" of an unknown field, when spelling alone does not find it."""
-
-
-def did_you_mean(key: str, allowed) -> str:
-    """' (did you mean X?)' for an unknown field `key`, or '' when nothing is close."""
-    import difflib
-
-    allowed = list(allowed)
-    lower = {a.lower(): a for a in allowed}
-    guess = lower.get(key.lower()) or (SLIPS.get(key.lower()) if SLIPS.get(key.lower()) in allowed else None)
-    if guess is None:
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        guess = close[0] if close else None
-    return f" (did you mean {guess!r}?)" if guess else ""
 
 
 def known_fields(item: dict, allowed, where: str) -> None:

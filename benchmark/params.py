@@ -56,7 +56,7 @@ def check_fraction(value, param: str, *, open_low: bool = False) -> float:
 def check_choice(value, allowed: Sequence[str], param: str) -> str:
     """One of `allowed`, or an error listing them (with a "did you mean")."""
     if value not in allowed:
-        from .fields import did_you_mean
+        from .errors import did_you_mean
 
         what = param[:-1] if param.endswith("s") else param
         raise KhabarError(f"unknown {what} {value!r}{did_you_mean(str(value), allowed)}; expected one of "

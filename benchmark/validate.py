@@ -111,7 +111,7 @@ _FIELDS = {
 
 
 def _unknown_fields(r: dict, kind: str, line, loc: str, bad) -> None:
-    from .fields import did_you_mean
+    from .errors import did_you_mean
 
     for k in r:
         if k not in _FIELDS[kind]:

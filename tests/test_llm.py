@@ -366,7 +366,7 @@ def test_unreachable_server_retries_then_fails(tmp_path):
         port = s.getsockname()[1]
     slept = []
     c = ChatClient(f"http://127.0.0.1:{port}/v1", "m", max_retries=2, backoff=0.5, sleep=slept.append, timeout=2)
-    with pytest.raises(KhabarError, match="no response after 3 attempt"):
+    with pytest.raises(KhabarError, match="no complete response after 3 attempt"):
         c.chat([{"role": "user", "content": "x"}])
     assert len(slept) == 2 and slept[1] > slept[0] * 0.9  # exponential, with jitter
 
@@ -510,3 +510,39 @@ def test_unwritable_cache_is_a_note_not_a_crash(doc, tmp_path):
         [pred] = s.predict([doc])
     assert len(pred.entities) == len(doc.ner_mentions)
     assert any("cache not written" in k for k in s.notes)
+
+
+@pytest.mark.parametrize("answer", ["I could not find any entities in this article.", "", "null",
+                                    '{"entities": "none"}', '{"result": {"count": 0}}', '42'])
+def test_unusable_answers_stop_the_run_and_are_not_cached(doc, tmp_path, answer):
+    """Prose, an empty or null answer, or the wrong structure: exit 2 with one line, nothing
+    cached (so the next run asks again); with lenient they count as predicting nothing, cached."""
+    with FakeOpenAI(lambda t, b, n: (200, {}, answer)) as srv:
+        with pytest.raises(KhabarError, match=r"1 of 1 answer\(s\) could not be read") as e:
+            system(srv, tmp_path, tasks="ner").predict([doc])
+        assert "\n" not in str(e.value)
+        assert not list((tmp_path / "cache").rglob("*.json"))
+        [pred] = system(srv, tmp_path, tasks="ner", lenient=True).predict([doc])
+        assert pred.entities == []
+        assert list((tmp_path / "cache").rglob("*.json"))
+        assert srv.requests == 2
+
+
+def test_summary_is_bounded_however_many_items_come_back(doc, tmp_path):
+    many = json.dumps({"entities": [{"text": f"اسم{i}", "type": "PER"} for i in range(3000)]}, ensure_ascii=False)
+    with FakeOpenAI(lambda t, b, n: (200, {}, many)) as srv:
+        s = system(srv, tmp_path, tasks="ner")
+        [pred] = s.predict([doc])
+    assert len(pred.unaligned) == 3000
+    lines = s.summary().splitlines()
+    assert len(lines) < 60 and any("and 2980 more" in line for line in lines)
+
+
+def test_api_key_option_on_the_command_line(doc, tmp_path, monkeypatch):
+    from khabar.cli import run as cli
+
+    monkeypatch.setenv("KHABAR_CACHE", str(tmp_path / "c"))
+    with FakeOpenAI(lambda t, b, n: (200, {}, gold_answer(doc, t))) as srv:
+        code = cli(["run", "llm", "-o", str(tmp_path / "p.jsonl"), "--model", "m", "--base-url", srv.url,
+                    "--api-key", "sk-from-option", "--opt", "tasks=ner"])
+    assert code == 0 and srv.bodies[0]["auth"] == "Bearer sk-from-option"

@@ -405,7 +405,8 @@ def test_leaderboard_of_another_gold_is_flagged(tmp_path, gold, systems):
     a = tmp_path / "a.jsonl"
     write_predictions(systems["oracle"], a)
     lb = tmp_path / "leaderboard.json"
-    lb.write_text('{"signature": "s", "gold": {"version": "0.9", "sha256": "' + "f" * 64 + '"}, "systems": []}',
+    lb.write_text('{"signature": "s", "gold": {"version": "0.9", "sha256": "' + "f" * 64 + '"}, "systems": '
+                  '[{"system": "x", "tasks": {"ner": {"p": 0.5, "r": 0.5, "f1": 0.5}}}]}',
                   encoding="utf-8")
     notes: list[str] = []
     out = write_report([a], tmp_path / "r.html", leaderboard=lb, n_boot=0, notes=notes)

@@ -1,20 +1,25 @@
 """A minimal client for OpenAI-compatible chat-completions endpoints, on the standard library.
 
 Hosted APIs, vLLM, llama.cpp's server and Ollama all speak `POST {base}/chat/completions`.
-The client adds what a benchmark run needs: a timeout per request, retries with exponential
-backoff on 429 and 5xx (honouring `Retry-After`), a limit on concurrent requests, and a
-distinct error when the server rejects structured output so the caller can fall back.
+The client adds what a benchmark run needs: a total deadline per request (not a timeout per
+read, which a server sending a byte a second defeats), bounded retries with exponential backoff
+on 429, 5xx, timeouts and cut-off bodies (honouring `Retry-After`), a limit on concurrent
+requests and on the response size, cancellation that stops every request in flight at once
+(Ctrl-C), and a distinct error when the server rejects structured output so the caller can
+fall back. It is written on `http.client` because the socket of each request must be reachable
+to enforce the deadline and to cancel.
 """
 
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import random
+import socket
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -62,8 +67,27 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""Largest response body read; a server sending more is refused (one line), not buffered."""
+
+
+class Cancelled(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C): no request starts after it."""
+
+
+class _Retry(Exception):
+    """A failure worth another attempt: a 429 or 5xx, a timeout, a body cut off."""
+
+    def __init__(self, detail: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(detail)
+        self.detail, self.status, self.retry_after = detail, status, retry_after
+
+
 class ChatClient:
-    """Sends chat-completion requests to one endpoint with retries and a concurrency limit."""
+    """Sends chat-completion requests to one endpoint: a total deadline per attempt (`timeout`
+    seconds from connecting to the last byte, however slowly the server sends), bounded retries
+    with backoff on 429, 5xx, timeouts and cut-off bodies, a concurrency limit, and `cancel()`,
+    which stops every attempt in flight and refuses new ones (what Ctrl-C calls)."""
 
     def __init__(
         self,
@@ -76,9 +100,13 @@ class ChatClient:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         max_concurrency: int = 4,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ):
         self.url = endpoint_url(base_url)
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise KhabarError(f"expected an http(s) URL, got {base_url!r}", field="base_url")
+        self._parts = parts
         self.model = model
         self.api_key = api_key
         self.timeout = timeout
@@ -90,6 +118,19 @@ class ChatClient:
         self.requests = 0  # HTTP requests actually sent, retries included
         self.retries = 0
         self._lock = threading.Lock()
+        self.cancelled = threading.Event()
+        self._open: set = set()
+
+    def cancel(self) -> None:
+        """Stop now: shut every socket in flight; no request is sent after this."""
+        self.cancelled.set()
+        with self._lock:
+            socks = list(self._open)
+        for sock in socks:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _headers(self) -> dict[str, str]:
         h = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -103,6 +144,12 @@ class ChatClient:
         base = min(self.backoff * (2**attempt), self.max_backoff)
         return base * (0.5 + random.random() / 2)  # jitter: concurrent retries do not align
 
+    def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            self._sleep(seconds)
+        elif self.cancelled.wait(seconds):
+            raise Cancelled()
+
     def chat(
         self,
         messages: list[dict],
@@ -113,7 +160,8 @@ class ChatClient:
         seed: int | None = None,
     ) -> ChatResult:
         """One chat completion. Raises `StructuredOutputRejected` when the server refuses
-        `response_format`, and `KhabarError` (one line) for every other failure."""
+        `response_format`, `Cancelled` after `cancel()`, and `KhabarError` (one line) for every
+        other failure."""
         body: dict = {"model": self.model, "messages": messages, "temperature": temperature}
         if max_tokens:
             body["max_tokens"] = max_tokens
@@ -128,51 +176,100 @@ class ChatClient:
     def _send(self, data: bytes, *, structured: bool) -> ChatResult:
         attempt = 0
         while True:
-            req = urllib.request.Request(self.url, data=data, headers=self._headers(), method="POST")
+            if self.cancelled.is_set():
+                raise Cancelled()
             with self._lock:
                 self.requests += 1
-            status, retry_after, detail = None, None, ""
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    payload = resp.read()
-                return _parse_response(payload, self.url)
-            except urllib.error.HTTPError as e:
-                status = e.code
-                retry_after = retry_after_seconds(e.headers.get("Retry-After") if e.headers else None)
-                detail = _error_detail(e)
+                status, headers, payload = self._attempt(data)
+            except _Retry as r:
+                failure = r
+            else:
+                if status < 300:
+                    return _parse_response(payload, self.url)
+                detail = _error_detail(payload, status)
                 if structured and status in (400, 422):
                     raise StructuredOutputRejected(detail) from None
                 if status in (401, 403):
-                    raise KhabarError(
-                        f"{self.url}: HTTP {status} (check the API key: --api-key or OPENAI_API_KEY): {detail}",
-                    ) from None
+                    raise KhabarError(f"{self.url}: HTTP {status} (check the API key: --api-key, or "
+                                      f"KHABAR_LLM_API_KEY / OPENAI_API_KEY): {detail}")
                 if status not in RETRY_STATUSES:
-                    raise KhabarError(f"{self.url}: HTTP {status}: {detail}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
-                reason = getattr(e, "reason", e)
-                detail = f"{type(reason).__name__}: {reason}"
+                    raise KhabarError(f"{self.url}: HTTP {status}: {detail}")
+                failure = _Retry(detail, status, retry_after_seconds(headers.get("Retry-After")))
+            if self.cancelled.is_set():
+                raise Cancelled()
             if attempt >= self.max_retries:
-                what = f"HTTP {status}" if status else "no response"
-                raise KhabarError(
-                    f"{self.url}: {what} after {attempt + 1} attempt(s): {detail}"
-                )
+                what = f"HTTP {failure.status}" if failure.status else "no complete response"
+                raise KhabarError(f"{self.url}: {what} after {attempt + 1} attempt(s): {failure.detail}")
             with self._lock:
                 self.retries += 1
-            self._sleep(self._delay(attempt, retry_after))
+            self._wait(self._delay(attempt, failure.retry_after))
             attempt += 1
 
+    def _attempt(self, data: bytes) -> tuple[int, dict, bytes]:
+        """One request within the deadline: (status, headers, body), or `_Retry`."""
+        deadline = time.monotonic() + self.timeout
 
-def _error_detail(e: urllib.error.HTTPError) -> str:
-    try:
-        body = e.read().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 (the body is only for the message)
-        body = ""
+        def left() -> float:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout("deadline")
+            return remaining
+
+        p = self._parts
+        cls = http.client.HTTPSConnection if p.scheme == "https" else http.client.HTTPConnection
+        conn = cls(p.hostname, p.port, timeout=self.timeout)
+        sock = None
+        try:
+            if self.cancelled.is_set():
+                raise Cancelled()
+            conn.connect()
+            sock = conn.sock  # kept: http.client drops conn.sock once the response owns it
+            with self._lock:
+                self._open.add(sock)
+            if self.cancelled.is_set():
+                raise Cancelled()
+            sock.settimeout(left())
+            path = p.path + (f"?{p.query}" if p.query else "")
+            conn.request("POST", path or "/", body=data, headers=self._headers())
+            sock.settimeout(left())
+            resp = conn.getresponse()
+            chunks, size = [], 0
+            while True:
+                sock.settimeout(left())
+                chunk = resp.read1(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise KhabarError(f"{self.url}: response larger than {MAX_RESPONSE_BYTES} bytes")
+                chunks.append(chunk)
+            if resp.length:  # read1 meets an early close with b"", not IncompleteRead
+                raise http.client.IncompleteRead(b"".join(chunks), resp.length)
+            return resp.status, dict(resp.getheaders()), b"".join(chunks)
+        except (socket.timeout, TimeoutError):
+            if self.cancelled.is_set():
+                raise Cancelled() from None
+            raise _Retry(f"no complete response within the {self.timeout:g} s deadline") from None
+        except (http.client.HTTPException, OSError) as e:
+            if self.cancelled.is_set():
+                raise Cancelled() from None
+            raise _Retry(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__) from None
+        finally:
+            with self._lock:
+                self._open.discard(sock)
+            conn.close()
+
+
+def _error_detail(payload: bytes, status: int) -> str:
+    """The server's error message from a JSON error body, else the body itself, on one line."""
+    body = payload[:4096].decode("utf-8", "replace")
     try:
         err = json.loads(body).get("error")
         body = err.get("message", body) if isinstance(err, dict) else (err or body)
     except (ValueError, AttributeError):
         pass
-    return " ".join(str(body).split())[:200] or str(e.reason)
+    return " ".join(str(body).split())[:200] or f"status {status}"
 
 
 def _parse_response(payload: bytes, url: str) -> ChatResult:
@@ -187,11 +284,11 @@ def _parse_response(payload: bytes, url: str) -> ChatResult:
         raise KhabarError(
             f"{url}: not an OpenAI chat-completions response: {payload[:120]!r}"
         ) from None
-    usage = raw.get("usage") or {}
+    usage = raw.get("usage") if isinstance(raw.get("usage"), dict) else {}
     return ChatResult(
-        text=text or "",
+        text=text if isinstance(text, str) else "",
         prompt_tokens=usage.get("prompt_tokens"),
         completion_tokens=usage.get("completion_tokens"),
-        finish_reason=choice.get("finish_reason"),
+        finish_reason=choice.get("finish_reason") if isinstance(choice.get("finish_reason"), str) else None,
         raw=raw,
     )

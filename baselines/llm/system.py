@@ -74,6 +74,12 @@ class _Answer:
     finish_reason: str | None
     cached: bool
     structured: bool
+    key: str = ""
+    entry: dict | None = None  # what to cache, for a fresh answer: written once the answer proves usable
+
+
+SHOWN_RECORDS = 20
+"""Unaligned items and repairs listed one per line in the summary (the rest are counted)."""
 
 
 @dataclass
@@ -128,9 +134,11 @@ class LLMSystem:
         price_in: float | None = None,
         price_out: float | None = None,
         tasks: tuple[str, ...] | list[str] | str | None = None,
+        lenient: bool = False,
     ):
         # options may arrive as strings (`khabar run llm --opt joint=true`)
         joint, structured, no_cache = _flag("joint", joint), _flag("structured", structured), _flag("no_cache", no_cache)
+        self.lenient = _flag("lenient", lenient)
         few_shot, max_concurrency, max_retries, max_tokens = (
             _num("few_shot", few_shot, int), _num("max_concurrency", max_concurrency, int),
             _num("max_retries", max_retries, int), _num("max_tokens", max_tokens, int))
@@ -200,12 +208,28 @@ class LLMSystem:
         ]
         aligners = [Aligner(d.text) for d in documents]
         state = [defaultdict(set) for _ in documents]
+        unusable = []
         for job, ans in zip(jobs, answers):
-            self._apply(job, ans, documents[job.doc], aligners[job.doc], preds[job.doc], state[job.doc])
+            why = self._apply(job, ans, documents[job.doc], aligners[job.doc], preds[job.doc], state[job.doc])
+            if why:
+                unusable.append((job, why))
+            if ans.entry is not None and (not why or self.lenient):
+                self._cache(ans)
         self.http_requests = self.client.requests - requests0
         self.http_retries = self.client.retries - retries0
         self.elapsed = time.perf_counter() - t0
+        if unusable and not self.lenient:
+            job, why = unusable[0]
+            raise KhabarError(f"{len(unusable)} of {len(jobs)} answer(s) could not be read as the JSON asked for "
+                              f"(first: document {documents[job.doc].id}, prompt {job.group}: {why[:120]}); "
+                              "they were not cached; with --lenient they count as predicting nothing")
         return preds
+
+    def _cache(self, ans: _Answer) -> None:
+        try:
+            self.cache.put(ans.key, ans.entry)
+        except KhabarError as e:  # a paid answer is still used; the next run will ask again
+            self.notes[f"cache not written ({self.cache.dir}: {e.message.removeprefix('cannot write: ')})"] += 1
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
         if self.joint:
@@ -226,16 +250,20 @@ class LLMSystem:
         return jobs
 
     def _run(self, jobs: list[_Job], documents: list[Document]) -> list[_Answer]:
+        """Every job's answer, `max_concurrency` at a time. On Ctrl-C (or any failure) the client
+        is cancelled first, so no request is sent after it and those in flight stop at once."""
         if not jobs:
             return []
-        with ThreadPoolExecutor(max_workers=self.max_concurrency) as pool:
-            futures = [pool.submit(self._complete, j, documents[j.doc]) for j in jobs]
-            try:
-                return [f.result() for f in futures]
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
+        pool = ThreadPoolExecutor(max_workers=self.max_concurrency)
+        futures = [pool.submit(self._complete, j, documents[j.doc]) for j in jobs]
+        try:
+            answers = [f.result() for f in futures]
+        except BaseException:
+            self.client.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return answers
 
     def _complete(self, job: _Job, doc: Document) -> _Answer:
         request = {
@@ -263,18 +291,14 @@ class LLMSystem:
                 rf = None
                 res = self.client.chat(job.messages, temperature=self.temperature, max_tokens=self.max_tokens,
                                        seed=self.seed)
-            ans = _Answer(res.text, res.prompt_tokens, res.completion_tokens, res.finish_reason, False, rf is not None)
             entry = {
                 "text": res.text, "prompt_tokens": res.prompt_tokens, "completion_tokens": res.completion_tokens,
                 "finish_reason": res.finish_reason, "structured": rf is not None, "model": self.model,
                 "endpoint": self.client.url, "document_sha256": document_hash(doc.text), "group": job.group,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
-            try:
-                self.cache.put(key, entry)
-            except KhabarError as e:  # a paid answer is still used; the next run will ask again
-                with self._lock:
-                    self.notes[f"cache not written ({self.cache.dir}: {e.message.removeprefix('cannot write: ')})"] += 1
+            ans = _Answer(res.text, res.prompt_tokens, res.completion_tokens, res.finish_reason, False,
+                          rf is not None, key, entry)
         with self._lock:
             row = self.usage[job.group]
             row.requests += 1
@@ -291,7 +315,11 @@ class LLMSystem:
 
     # -- from answer to predictions ---------------------------------------------------------
 
-    def _apply(self, job: _Job, ans: _Answer, doc: Document, aligner: Aligner, pred: LLMPrediction, state) -> None:
+    def _apply(self, job: _Job, ans: _Answer, doc: Document, aligner: Aligner, pred: LLMPrediction, state
+               ) -> str | None:
+        """Turn one answer into predictions; returns why it was unusable (no list of a task
+        could be read from it), or None."""
+        unusable = None
         obj, notes = extract_json(ans.text)
         if ans.finish_reason == "length":
             notes.append("answer cut off at max_tokens")
@@ -303,7 +331,8 @@ class LLMSystem:
                 self.notes[n] += 1
             para = _paragraph_of(doc, *job.unit)
             if items is None:
-                what = "; ".join(notes + tnotes) or "no answer"
+                what = "; ".join(notes + tnotes) or ("an empty answer" if not ans.text.strip() else "no answer")
+                unusable = unusable or f"no {task} list could be read ({what})"
                 self._problem(doc, Unaligned(task, "answer", ans.text[:200], f"no {task} list could be read ({what})", {}, para))
                 continue
             renames: list[str] = []
@@ -318,6 +347,7 @@ class LLMSystem:
                 cursor = self._align(task, item, job.unit, cursor, aligner, doc, pred, state)
             for r in renames:
                 self.notes[r] += 1
+        return unusable
 
     def _align(self, task, item, unit, cursor, aligner: Aligner, doc, pred, state) -> int:
         if task == "quotes":
@@ -401,13 +431,18 @@ class LLMSystem:
         by_task = Counter(u["task"] for u in self.unaligned if u["part"] == "item")
         lines.append(f"unaligned items (counted as false positives): {len(self.unaligned)} record(s); "
                      + (", ".join(f"{t} {n}" for t, n in sorted(by_task.items())) or "none dropped"))
-        for u in self.unaligned:
-            lines.append(f"  {u['document']} {u['task']}.{u['part']}: {u['text'][:60]!r}: {u['reason']}")
+        for u in self.unaligned[:SHOWN_RECORDS]:
+            lines.append(f"  {u['document']} {u['task']}.{u['part']}: {str(u['text'])[:60]!r}: {u['reason']}")
+        if len(self.unaligned) > SHOWN_RECORDS:
+            lines.append(f"  ... and {len(self.unaligned) - SHOWN_RECORDS} more (all under meta.unaligned in the "
+                         "predictions file)")
         if self.problems:
             lines.append(f"fields repaired or left empty (items kept): {len(self.problems)}")
-        for p in self.problems:
-            lines.append(f"  {p['document']} {p['task']}.{p['part']}: {p['text'][:60]!r}: {p['reason']}")
-        for n, k in self.notes.most_common():
+        for p in self.problems[:SHOWN_RECORDS]:
+            lines.append(f"  {p['document']} {p['task']}.{p['part']}: {str(p['text'])[:60]!r}: {p['reason']}")
+        if len(self.problems) > SHOWN_RECORDS:
+            lines.append(f"  ... and {len(self.problems) - SHOWN_RECORDS} more")
+        for n, k in self.notes.most_common(SHOWN_RECORDS):
             lines.append(f"  note ({k}x): {n}")
         return "\n".join(lines)
 

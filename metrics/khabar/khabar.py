@@ -137,7 +137,7 @@ class Khabar(evaluate.Metric):
                 pid = None
             if pid != rid:
                 raise KhabarError(f"predictions[{i}] is for document {pid!r} but references[{i}] is {rid!r}",
-                                  field=f"predictions[{i}].id", exit_code=2)
+                                  field=f"predictions[{i}].id")
         # the same reader as `khabar score`, so validation and de-duplication are identical
         preds = read_prediction_lines([p.replace("\n", " ") for p in predictions], gold_obj, source="predictions")
         report = score(gold_obj, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
