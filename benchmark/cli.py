@@ -19,6 +19,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="khabar: a benchmark for Arabic news information extraction (NER, quotes, numbers).",
+    epilog="Exit codes: 0 done; 1 a check found something (validate: problems, check: a regression); "
+           "2 bad input or usage, one line 'error: WHERE: what'; 130 interrupted. "
+           "KHABAR_DEBUG=1 shows the traceback of an internal error.",
     pretty_exceptions_enable=False,
 )
 

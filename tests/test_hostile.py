@@ -10,6 +10,8 @@ several hundred of them take seconds.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from khabar.cli import run
 from khabar.errors import KhabarError
 from khabar.gold import default_gold_path, load_gold
+from tests.conftest import REPO
 
 GOLD = load_gold()
 DOC = GOLD.documents[0]
@@ -449,3 +452,19 @@ def test_no_case_left_a_temporary_file(tmp_path, capsys):
     capsys.readouterr()
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".khabar-tmp")]
     assert os.listdir(tmp_path) == ["good.jsonl"]
+
+
+def test_exit_codes_are_documented_where_users_look():
+    """The README's table and `khabar --help` state the codes the errors module defines."""
+    import re
+
+    from khabar.errors import BAD_INPUT, DONE, FOUND, INTERRUPTED
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", readme, re.M))
+    assert set(table) == {str(c) for c in (DONE, FOUND, BAD_INPUT, INTERRUPTED)}
+    assert "check" in table[str(FOUND)] and "error: WHERE: what" in table[str(BAD_INPUT)]
+    r = subprocess.run([sys.executable, "-m", "khabar", "--help"], capture_output=True, text=True,
+                       env={**os.environ, "COLUMNS": "200"})
+    assert r.returncode == 0
+    assert f"{DONE} done" in r.stdout and f"{FOUND} a check found" in r.stdout and f"{INTERRUPTED} interrupted" in r.stdout
