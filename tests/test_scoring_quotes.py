@@ -171,3 +171,48 @@ def test_the_head_of_a_nominal_speaker_names_it(gold):
     assert speaker_right(doc, tokens, q, head)
     tripoli = next(m for m in doc.ner_mentions if m.text == "طرابلس" and q.source.start <= m.start < q.source.end)
     assert not speaker_right(doc, tokens, q, tripoli.span)
+
+
+def test_two_cues_reporting_one_content_are_two_records():
+    """ذكرت صحيفة ... نقلا عن مصدر ... أن ...: one record per cue, the same content. Predicting both
+    is not a duplicate; each pairs with its own cue, so swapping the sources makes both wrong."""
+    from khabar.gold import build_gold
+    from khabar.predictions import read_prediction_lines
+
+    text = "ذكرت صحيفة الأهرام نقلا عن مصدر حكومي أن الوزارة ستخصص المبلغ"
+
+    def sp(s, occurrence=0):
+        i = -1
+        for _ in range(occurrence + 1):
+            i = text.index(s, i + 1)
+        return {"start": i, "end": i + len(s), "text": s}
+
+    paper, source, content = sp("الأهرام"), sp("مصدر حكومي"), sp("الوزارة ستخصص المبلغ")
+    raw = {"format": "khabar-gold/1", "version": "t", "documents": [{
+        "id": "d", "text": text,
+        "entities": [{"id": "E1", "type": "ORG", "name_en": "Al-Ahram", "name_ar": "الأهرام"},
+                     {"id": "E2", "type": "PER", "name_en": "a government source", "name_ar": "مصدر حكومي"}],
+        "mentions": [{"id": "M1", **paper, "type": "ORG", "entity": "E1", "form": "canonical", "kind": "name"},
+                     {"id": "M2", **source, "type": "PER", "entity": "E2", "form": "canonical", "kind": "nominal"}],
+        "quotes": [{"id": "Q2", "cue": sp("نقلا"), "content": content, "source": source, "speaker": "E2",
+                    "addressee": None, "type": "indirect"},
+                   {"id": "Q1", "cue": sp("ذكرت"), "content": content, "source": paper, "speaker": "E1",
+                    "addressee": None, "type": "indirect"}],
+        "numbers": []}]}
+    gold = build_gold(raw, "<test>")
+
+    def run(pairs):
+        line = {"id": "d", "quotes": [{"cue": sp(c), "content": content, "source": s, "type": "indirect"}
+                                      for c, s in pairs]}
+        import json
+        preds = read_prediction_lines([json.dumps(line, ensure_ascii=False)], gold, source="<test>")
+        return score(gold, preds, tasks=["quotes"], n_boot=0).get("quotes", "attribution")
+
+    right = run([("ذكرت", paper), ("نقلا", source)])
+    assert (right.correct, right.incorrect, right.missed, right.spurious) == (2, 0, 0, 0)
+    swapped = run([("ذكرت", source), ("نقلا", paper)])
+    assert (swapped.correct, swapped.incorrect) == (0, 2)
+    from khabar.errors import KhabarError
+
+    with pytest.raises(KhabarError, match="duplicate"):
+        run([("ذكرت", paper), ("ذكرت", source)])

@@ -75,6 +75,12 @@ def _pred_dict(q: PredQuote) -> dict:
             "type": q.type}
 
 
+def duplicate_key(q: PredQuote) -> tuple[int, ...]:
+    """What makes two predicted quotes the same record: content and cue. One record per cue, so
+    two cues reporting the same content (a paper citing a source: ذكرت ... نقلا عن ...) are two."""
+    return q.content.key + (q.cue.key if q.cue is not None else ())
+
+
 def _key(q: PredQuote):
     def k(s):
         return (s.start, s.end) if s is not None else (-1, -1)
@@ -85,7 +91,8 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredQuote], 
                    details: list[Detail] | None = None, threshold: float = OVERLAP_THRESHOLD) -> None:
     """Add one document's quote counts for every line."""
     tokens = TokenIndex(doc.text)
-    gold = sorted(doc.quotes, key=lambda q: (q.content.start, q.content.end, q.id))
+    # gold and predictions in the same order (content, then cue), so identical contents pair by cue
+    gold = sorted(doc.quotes, key=lambda q: (q.content.start, q.content.end, q.cue.start, q.cue.end, q.id))
     pred = sorted(preds, key=_key)
     for m in METRICS:
         acc.key(("quotes", "all", m, "micro"))

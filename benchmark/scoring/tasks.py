@@ -47,7 +47,7 @@ class TaskScorer:
     metrics: tuple[str, ...]
     accuracy: frozenset[str]
     read: Callable
-    key: Callable[[object], tuple[int, int]]
+    key: Callable[[object], tuple[int, ...]]  # starts with the item's (start, end)
     tally: Callable[[Accumulator, object, Sequence, Context], None]
     spurious: Callable[[Span, dict], object]
     title: str = ""
@@ -65,7 +65,7 @@ NER = TaskScorer(
 
 QUOTES = TaskScorer(
     "quotes", "quotes", ("all", "attribution", "micro"), "end-to-end attribution F1 (content + speaker)",
-    quotes.METRICS, quotes.ACCURACY, quotes.read_quote, lambda q: q.content.key,
+    quotes.METRICS, quotes.ACCURACY, quotes.read_quote, quotes.duplicate_key,
     lambda acc, doc, items, c: quotes.tally_document(acc, doc, items, c.unit_of, c.details, c.overlap),
     lambda at, rec: PredQuote(None, at, None), title="Quotes", short="Quotes")
 
