@@ -50,11 +50,18 @@ def test_repeated_words_map_to_their_own_offsets():
 
 def test_the_shipped_limits_the_readme_names():
     """PyArabic 0.6.15 as shipped: no definite numerals, no clitic other than و on the first
-    word, digit groups split at their separators, and ثلاث مائة read as 103. (It does find
-    Arabic-Indic digits, through str.isnumeric.) If a release changes this, the README's
+    word, and ثلاث مائة read as 103. (It does find Arabic-Indic digits, through str.isnumeric.)
+    It splits digit groups at their separators, which khabar's tokens keep whole: the pieces
+    snap to one span, read as the whole digit string. If a release changes this, the README's
     description of the baseline must change with this test."""
+    from pyarabic import araby
+    from pyarabic import number as arnumber
+
     got = [(n.span.text, n.value) for n in predict_numbers("في الأيام الأربعة قتل ٣٠ شخصا")]
     assert got == [("٣٠", 30.0)]
-    assert [n.value for n in predict_numbers("فر 2,800 شخص")] == [2.0, 800.0]
+    words = araby.tokenize("فر 2,800 شخص")
+    assert len(arnumber.detect_number_phrases_position(words)) == 2  # PyArabic's own split
+    assert [(n.span.text, n.value) for n in predict_numbers("فر 2,800 شخص")] == [("2,800", 2800.0)]
+    assert [(n.span.text, n.value) for n in predict_numbers("لم تتجاوز 23.4 في المئة")] == [("23.4", 23.4)]
     assert predict_numbers("اشترى فستانا بألفين") == []
     assert [n.value for n in predict_numbers("قتل ثلاث مائة شخص")] == [103.0]
