@@ -40,6 +40,30 @@ def default_gold_path() -> Path:
     return Path(os.environ.get("KHABAR_GOLD", DEFAULT_GOLD))
 
 
+SPLITS: dict[str, str] = {"validation": "dev.json", "test": "gold.json"}
+"""The shipped gold of each split, in `data/`: `validation` (dev) is the synthetic articles written
+for khabar, where systems are built and tuned; `test` is the one real article, for reporting."""
+SPLIT_ALIASES = {"dev": "validation"}
+
+
+def split_name(split: str) -> str:
+    """The canonical name of `split` ('dev' is 'validation'), or a one-line `KhabarError`."""
+    from .params import check_choice
+
+    return check_choice(SPLIT_ALIASES.get(split, split), tuple(SPLITS) + tuple(SPLIT_ALIASES), "split")
+
+
+def split_path(split: str) -> Path:
+    """The shipped gold file of `split` (`test` honours `$KHABAR_GOLD`, like `load_gold()`)."""
+    name = split_name(split)
+    return default_gold_path() if name == "test" else DATA_DIR / SPLITS[name]
+
+
+def load_split(split: str) -> Gold:
+    """The shipped gold of `split`: 'validation' (or 'dev') or 'test'."""
+    return load_gold(split_path(split))
+
+
 def content_hash(raw: dict) -> str:
     """sha256 of the gold's canonical JSON (version and documents): independent of formatting,
     key order and free-form metadata keys."""

@@ -14,11 +14,11 @@ from string import Template
 from typing import Callable
 
 from .errors import KhabarError
-from .gold import DATA_DIR, FORMAT, build_gold, load_gold, to_dict
+from .gold import DATA_DIR, FORMAT, SPLITS, build_gold, load_split, split_name, to_dict
 from .model import Document, Gold
 from .schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES, types_of
 
-SPLIT = "test"
+TEST = "test"
 DEFAULT_CONFIG = "ner"
 LICENSE = "cc-by-4.0"
 PRETTY_NAME = "khabar: Arabic news NER, quote attribution and number extraction"
@@ -230,10 +230,9 @@ class HubConfig:
     build_features: Callable[[], object]
     build_rows: Callable[[Gold, Document], list[dict]]
 
-    @property
-    def data_path(self) -> str:
-        """The parquet file of this config inside the folder (the hub's shard naming)."""
-        return data_path(self.name)
+    def data_path(self, split: str = TEST) -> str:
+        """The parquet file of this config's `split` inside the folder (the hub's shard naming)."""
+        return data_path(self.name, split)
 
     @property
     def default(self) -> bool:
@@ -248,15 +247,16 @@ class HubConfig:
         """The examples as plain Python dicts (labels as strings), document by document."""
         return [r for doc in gold.documents for r in self.build_rows(gold, doc)]
 
-    def dataset(self, gold: Gold):
-        """The `test` split as a typed `datasets.Dataset`."""
+    def dataset(self, gold: Gold, split: str = TEST):
+        """One split as a typed `datasets.Dataset`."""
         from datasets import Dataset
 
-        return Dataset.from_list(self.rows(gold), features=self.features(), split=SPLIT)
+        return Dataset.from_list(self.rows(gold), features=self.features(), split=split)
 
-    def card_entry(self) -> dict:
+    def card_entry(self, splits=(TEST,)) -> dict:
         """This config's entry in the card YAML's `configs:` list."""
-        return {"config_name": self.name, "data_files": [{"split": SPLIT, "path": f"{self.name}/{SPLIT}-*"}],
+        return {"config_name": self.name,
+                "data_files": [{"split": sp, "path": f"{self.name}/{sp}-*"} for sp in splits],
                 **({"default": True} if self.default else {})}
 
 
@@ -280,20 +280,33 @@ def get_config(name: str) -> HubConfig:
     raise KhabarError(f"unknown config {name!r}; expected one of {', '.join(CONFIG_NAMES)}", field="name")
 
 
-def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | None = None):
-    """One config of the in-repo gold (or `gold`) as a `DatasetDict`, or its `Dataset` with `split="test"`.
+def as_splits(gold: Gold | dict | None = None) -> dict[str, Gold]:
+    """`{split: Gold}` in the shipped order: None gives the shipped splits (`validation`, the dev
+    articles, and `test`, the seed); one `Gold` is a `test` split alone (a user's own gold)."""
+    if gold is None:
+        return {name: load_split(name) for name in SPLITS}
+    if isinstance(gold, Gold):
+        return {TEST: gold}
+    named = {split_name(k): v for k, v in gold.items()}
+    return {k: named[k] for k in SPLITS if k in named}
+
+
+def load(name: str = DEFAULT_CONFIG, split: str | None = None, gold: Gold | dict | None = None):
+    """One config as a `DatasetDict` of the shipped splits (or of `gold`, see `as_splits`), or
+    one split's `Dataset` (`split="validation"` or `"test"`).
 
     Built in memory, like `datasets.load_dataset` on the exported folder and with the same features.
     """
     from datasets import DatasetDict
 
-    g = gold if gold is not None else load_gold()
-    ds = get_config(name).dataset(g)
-    if split is None:
-        return DatasetDict({SPLIT: ds})
-    if split != SPLIT:
-        raise KhabarError(f"unknown split {split!r}; khabar has only {SPLIT!r}", field="split")
-    return ds
+    cfg = get_config(name)
+    if split is not None:
+        split = split_name(split)
+    golds = as_splits(gold) if split is None or gold is not None else {split: load_split(split)}
+    if split is not None and split not in golds:
+        raise KhabarError(f"no {split!r} split here; expected one of {', '.join(golds)}", field="split")
+    dd = DatasetDict({sp: cfg.dataset(g, sp) for sp, g in golds.items() if split in (None, sp)})
+    return dd if split is None else dd[split]
 
 
 def _integral(v: float) -> int | float:
@@ -301,13 +314,13 @@ def _integral(v: float) -> int | float:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def gold_from_documents(dataset) -> Gold:
-    """Rebuild the `Gold` from the `documents` config (a `Dataset`, `DatasetDict` or row list).
+def gold_from_documents(dataset, split: str = TEST) -> Gold:
+    """Rebuild the `Gold` of `split` from the `documents` config (a `Dataset`, `DatasetDict` or row list).
 
     Integral values come back as ints, the way the gold JSON writes them, so the content hash matches.
     """
-    if hasattr(dataset, "keys") and SPLIT in dataset:
-        dataset = dataset[SPLIT]
+    if hasattr(dataset, "keys") and split in dataset:
+        dataset = dataset[split]
     records = list(dataset)
     if not records:
         raise KhabarError("the documents config has no rows", field="documents")
@@ -326,13 +339,14 @@ def gold_from_documents(dataset) -> Gold:
 # --- the hub folder ---------------------------------------------------------------------------
 
 
-def data_path(config: str) -> str:
-    """The parquet file of `config` inside the folder (the hub's shard naming)."""
-    return f"{config}/{SPLIT}-00000-of-00001.parquet"
+def data_path(config: str, split: str = TEST) -> str:
+    """The parquet file of `config`'s `split` inside the folder (the hub's shard naming)."""
+    return f"{config}/{split}-00000-of-00001.parquet"
 
 
-def export_hub(out_dir: str | Path, gold: Gold | None = None, overwrite: bool = False) -> list[Path]:
-    """Write a push-ready folder (parquet per config, README.md card, croissant.json); returns the paths.
+def export_hub(out_dir: str | Path, gold: Gold | dict | None = None, overwrite: bool = False) -> list[Path]:
+    """Write a push-ready folder (parquet per config and split, README.md card, croissant.json);
+    returns the paths. `gold` as in `as_splits`: by default the shipped validation and test splits.
 
     Refuses a non-empty folder unless `overwrite`, which replaces only files this function
     wrote there before (its manifest) and removes its own stale shards; a file the user wrote
@@ -340,23 +354,25 @@ def export_hub(out_dir: str | Path, gold: Gold | None = None, overwrite: bool = 
     """
     from .writer import OutFolder
 
-    g = gold if gold is not None else load_gold()
+    golds = as_splits(gold)
+    g = golds.get(TEST) or next(iter(golds.values()))
     out = _prepare_folder(Path(out_dir), overwrite)
     folder = OutFolder(out, replace=overwrite)
-    folder.check([*(cfg.data_path for cfg in CONFIGS), "croissant.json", "README.md"])
+    folder.check([*(cfg.data_path(sp) for cfg in CONFIGS for sp in golds), "croissant.json", "README.md"])
     written: list[Path] = []
     infos = {}
     for cfg in CONFIGS:
-        path, infos[cfg.name] = _write_config(folder, cfg, g)
-        written.append(path)
-    croissant = croissant_metadata(out, g)
+        paths, infos[cfg.name] = _write_config(folder, cfg, golds)
+        written.extend(paths)
+    croissant = croissant_metadata(out, g, tuple(golds))
     if croissant is not None:
         written.append(folder.write_text("croissant.json",
                                          json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n"))
     else:
         folder.remove_stale("croissant.json", keep=())  # it would describe the old parquet files
     written.append(folder.write_text(
-        "README.md", f"---\n{card_data(infos).to_yaml()}\n---\n\n{card_prose(g, infos, croissant is not None)}"))
+        "README.md", f"---\n{card_data(infos, tuple(golds)).to_yaml()}\n---\n\n"
+                     f"{card_prose(g, infos, croissant is not None, golds.get('validation'))}"))
     return written
 
 
@@ -373,26 +389,29 @@ def _prepare_folder(out: Path, overwrite: bool) -> Path:
     return out
 
 
-def _write_config(folder, cfg: HubConfig, gold: Gold):
-    """Write the parquet shard of `cfg` into the `OutFolder`, removing its stale ones; returns
-    its path and `DatasetInfo`."""
+def _write_config(folder, cfg: HubConfig, golds: dict[str, Gold]):
+    """Write the parquet shard of each split of `cfg` into the `OutFolder`, removing its stale
+    ones; returns their paths and the config's `DatasetInfo`."""
     from datasets.info import DatasetInfo
     from datasets.splits import SplitDict, SplitInfo
 
-    ds = cfg.dataset(gold)
-    folder.remove_stale(f"{cfg.name}/{SPLIT}-*.parquet", keep=[cfg.data_path])
-    path = folder.write_bytes(cfg.data_path, _parquet_bytes(ds))
-    nbytes = ds._estimate_nbytes()
+    folder.remove_stale(f"{cfg.name}/*.parquet", keep=[cfg.data_path(sp) for sp in golds])
+    paths, splits, features = [], {}, None
+    for sp, gold in golds.items():
+        ds = cfg.dataset(gold, sp)
+        paths.append(folder.write_bytes(cfg.data_path(sp), _parquet_bytes(ds)))
+        splits[sp] = SplitInfo(name=sp, num_bytes=ds._estimate_nbytes(), num_examples=len(ds))
+        features = ds.features
     info = DatasetInfo(
-        features=ds.features,
-        splits=SplitDict({SPLIT: SplitInfo(name=SPLIT, num_bytes=nbytes, num_examples=len(ds))}),
-        download_size=path.stat().st_size,
-        dataset_size=nbytes,
+        features=features,
+        splits=SplitDict(splits),
+        download_size=sum(p.stat().st_size for p in paths),
+        dataset_size=sum(s.num_bytes for s in splits.values()),
     )
-    return path, info
+    return paths, info
 
 
-def card_data(infos: dict):
+def card_data(infos: dict, splits=(TEST,)):
     """The card's YAML metadata: hub tags, the `configs:` list and each config's `dataset_info`."""
     from datasets.info import DatasetInfosDict
     from huggingface_hub import DatasetCardData
@@ -410,7 +429,7 @@ def card_data(infos: dict):
         source_datasets=["original"],
         tags=["arabic", "news", "named-entity-recognition", "entity-linking", "quote-attribution",
               "number-extraction", "evaluation", "benchmark"],
-        configs=[cfg.card_entry() for cfg in CONFIGS],
+        configs=[cfg.card_entry(splits) for cfg in CONFIGS],
     )
     DatasetInfosDict(infos).to_dataset_card_data(card)
     return card
@@ -488,13 +507,30 @@ def _flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
     return out
 
 
-def card_prose(gold: Gold, infos: dict | None = None, croissant: bool = False) -> str:
-    """The dataset card's Markdown body: `hub_card.md` filled with values computed from `gold`."""
+def card_prose(gold: Gold, infos: dict | None = None, croissant: bool = False, dev: Gold | None = None) -> str:
+    """The dataset card's Markdown body: `hub_card.md` filled with values computed from `gold`
+    (the test split) and `dev` (the validation split, when exported)."""
     template = Template(CARD_TEMPLATE.read_text(encoding="utf-8"))
-    return template.substitute(_card_values(gold, infos, croissant))
+    return template.substitute(_card_values(gold, infos, croissant, dev))
 
 
-def _card_values(gold: Gold, infos: dict | None, croissant: bool) -> dict[str, object]:
+def _dev_summary(dev: Gold | None) -> str:
+    """The card's paragraph on the validation split, with its counts."""
+    if dev is None:
+        return "This export has no `validation` split (a gold of its own was exported).\n"
+    from .stats import gold_counts
+
+    c = gold_counts(dev)
+    words = sum(len(d.text.split()) for d in dev.documents)
+    return (f"`validation` (dev): {len(dev.documents)} synthetic articles ({words:,} words), written for "
+            "khabar in Modern Standard Arabic news style and annotated under the same spec, two passes "
+            "and adjudication. They are for developing and tuning systems only: the texts are invented, "
+            "their people and quotes are fictional, and some imitate machine-translation noise on purpose. "
+            f"Gold counts: {_counts_line(c['ner'])} named-entity mentions; {_counts_line(c['quotes'])} "
+            f"quotes; {_counts_line(c['numbers'])} numbers.\n")
+
+
+def _card_values(gold: Gold, infos: dict | None, croissant: bool, dev: Gold | None = None) -> dict[str, object]:
     """Every placeholder of `hub_card.md`, computed from `gold` and the written configs' `infos`."""
     from .stats import gold_counts
     from .version import __version__
@@ -521,6 +557,7 @@ def _card_values(gold: Gold, infos: dict | None, croissant: bool) -> dict[str, o
         "quote_counts": _counts_line(counts["quotes"]),
         "number_counts": _counts_line(counts["numbers"]),
         "config_table": config_table(infos),
+        "dev_summary": _dev_summary(dev),
         "fine_types": ", ".join(FINE_TYPES),
         "coarse_types": ", ".join(types_of("coarse")),
         "croissant_note": ("`croissant.json` describes the same files and fields as Croissant 1.1 metadata "
@@ -540,18 +577,21 @@ def _counts_line(c: dict) -> str:
 
 
 def config_table(infos: dict | None) -> str:
-    """The card's table of configs with their `test` row counts, or "" before any config is written."""
+    """The card's table of configs with their row counts per split, or "" before any config is written."""
     if not infos:
         return ""
-    lines = "\n".join(f"| `{cfg.name}` | {infos[cfg.name].splits[SPLIT].num_examples} | {cfg.description} |"
-                      for cfg in CONFIGS)
-    return "| config | rows in `test` | one row is |\n| --- | --- | --- |\n" + lines + "\n"
+    splits = list(infos[CONFIGS[0].name].splits)
+    lines = "\n".join(
+        f"| `{cfg.name}` | " + " | ".join(str(infos[cfg.name].splits[sp].num_examples) for sp in splits)
+        + f" | {cfg.description} |" for cfg in CONFIGS)
+    head = " | ".join(f"rows in `{sp}`" for sp in splits)
+    return f"| config | {head} | one row is |\n| --- | {' | '.join('---' for _ in splits)} | --- |\n" + lines + "\n"
 
 
 # --- Croissant --------------------------------------------------------------------------------
 
 
-def croissant_metadata(folder: Path, gold: Gold) -> dict | None:
+def croissant_metadata(folder: Path, gold: Gold, splits=(TEST,)) -> dict | None:
     """Croissant 1.1 JSON-LD of every config's parquet file and fields, built and checked with `mlcroissant`.
 
     Returns None when mlcroissant is not installed.
@@ -565,9 +605,12 @@ def croissant_metadata(folder: Path, gold: Gold) -> dict | None:
     files, record_sets = [], []
     for cfg in CONFIGS:
         file_id = f"{cfg.name}-parquet"
-        digest = hashlib.sha256((folder / cfg.data_path).read_bytes()).hexdigest()
-        files.append(mlc.FileObject(id=file_id, name=file_id, content_url=cfg.data_path, sha256=digest,
-                                    encoding_formats=["application/x-parquet"]))
+        for sp in splits:
+            digest = hashlib.sha256((folder / cfg.data_path(sp)).read_bytes()).hexdigest()
+            files.append(mlc.FileObject(id=f"{cfg.name}-{sp}", name=f"{cfg.name}-{sp}", content_url=cfg.data_path(sp),
+                                        sha256=digest, encoding_formats=["application/x-parquet"]))
+        files.append(mlc.FileSet(id=file_id, name=file_id, contained_in=[f"{cfg.name}-{sp}" for sp in splits],
+                                 includes=[f"{cfg.name}/*.parquet"], encoding_formats=["application/x-parquet"]))
         record_sets.append(mlc.RecordSet(
             id=cfg.name, name=cfg.name, description=cfg.description,
             fields=[_croissant_field(mlc, f"{cfg.name}/{k}", k, v, file_id, k)
@@ -673,7 +716,7 @@ def push(folder: str | Path, repo_id: str, dry_run: bool = False, token: str | N
     readme = root / "README.md"
     if not readme.is_file():
         raise KhabarError("no README.md: not a folder written by `khabar export --format hub`", file=str(root))
-    missing = [c.data_path for c in CONFIGS if not (root / c.data_path).is_file()]
+    missing = [c.data_path() for c in CONFIGS if not (root / c.data_path()).is_file()]
     if missing:
         raise KhabarError(f"missing {', '.join(missing)}; re-run `khabar export --format hub`", file=str(root))
     files = sorted(

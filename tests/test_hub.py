@@ -29,10 +29,19 @@ def offline(monkeypatch):
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True, raising=False)
 
 
+SPLITS = ["validation", "test"]
+
+
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory, gold):
+def splits():
+    """The shipped splits: validation (the dev articles) and test (the seed)."""
+    return hub.as_splits()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, splits):
     out = tmp_path_factory.mktemp("hub") / "khabar"
-    hub.export_hub(out, gold)
+    hub.export_hub(out)
     return out
 
 
@@ -64,9 +73,12 @@ def test_configs_are_objects():
     assert all(isinstance(c, hub.HubConfig) for c in hub.CONFIGS)
     assert [c.name for c in hub.CONFIGS if c.default] == [hub.DEFAULT_CONFIG] == ["ner"]
     quotes = hub.get_config("quotes")
-    assert quotes.data_path == hub.data_path("quotes") == "quotes/test-00000-of-00001.parquet"
+    assert quotes.data_path() == hub.data_path("quotes") == "quotes/test-00000-of-00001.parquet"
+    assert quotes.data_path("validation") == "quotes/validation-00000-of-00001.parquet"
     assert quotes.card_entry() == {"config_name": "quotes",
                                    "data_files": [{"split": "test", "path": "quotes/test-*"}]}
+    assert quotes.card_entry(SPLITS)["data_files"] == [{"split": "validation", "path": "quotes/validation-*"},
+                                                       {"split": "test", "path": "quotes/test-*"}]
     assert hub.get_config("ner").card_entry()["default"] is True
     with pytest.raises(KhabarError, match="unknown config 'sentiment'; expected one of ner, quotes"):
         hub.get_config("sentiment")
@@ -83,7 +95,8 @@ def test_card_template_is_filled(gold):
 
 def test_layout(folder):
     for cfg in hub.CONFIG_NAMES:
-        assert (folder / cfg / "test-00000-of-00001.parquet").is_file()
+        for sp in SPLITS:
+            assert (folder / cfg / f"{sp}-00000-of-00001.parquet").is_file()
     meta = front_matter(folder)
     assert meta["language"] == ["ar"] and meta["license"] == "cc-by-4.0"
     assert meta["task_ids"] == ["named-entity-recognition"] and meta["size_categories"] == ["n<1K"]
@@ -95,22 +108,25 @@ def test_layout(folder):
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert set(configs) == set(hub.CONFIG_NAMES)
     assert [c for c, v in configs.items() if v.get("default")] == ["ner"]
-    assert configs["quotes"]["data_files"] == [{"split": "test", "path": "quotes/test-*"}]
+    assert configs["quotes"]["data_files"] == [{"split": "validation", "path": "quotes/validation-*"},
+                                               {"split": "test", "path": "quotes/test-*"}]
 
 
-def test_card_counts_match_the_data(folder, gold):
+def test_card_counts_match_the_data(folder, gold, splits):
     meta = front_matter(folder)
     infos = {i["config_name"]: i for i in meta["dataset_info"]}
-    expected = {
-        "ner": sum(len(d.paragraphs()) for d in gold.documents),
-        "quotes": sum(len(d.quotes) for d in gold.documents),
-        "numbers": sum(len(d.numbers) for d in gold.documents),
-        "documents": len(gold.documents),
-    }
-    for cfg, n in expected.items():
-        assert infos[cfg]["splits"] == [{"name": "test", "num_bytes": infos[cfg]["splits"][0]["num_bytes"],
-                                         "num_examples": n}]
+    for i, (sp, g) in enumerate(splits.items()):
+        expected = {
+            "ner": sum(len(d.paragraphs()) for d in g.documents),
+            "quotes": sum(len(d.quotes) for d in g.documents),
+            "numbers": sum(len(d.numbers) for d in g.documents),
+            "documents": len(g.documents),
+        }
+        for cfg, n in expected.items():
+            got = infos[cfg]["splits"][i]
+            assert got == {"name": sp, "num_bytes": got["num_bytes"], "num_examples": n}
     card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "`validation` (dev): 12 synthetic articles" in card and "fictional" in card
     assert gold.sha256 in card and f"`{gold.version}`" in card
     corrupted = {m.text for d in gold.documents for m in d.ner_mentions if m.form == "corrupted"}
     assert corrupted and all(f"`{t}`" in card for t in corrupted)
@@ -119,11 +135,13 @@ def test_card_counts_match_the_data(folder, gold):
 
 
 @pytest.mark.parametrize("cfg", hub.CONFIG_NAMES)
-def test_each_config_loads_offline_with_typed_features(folder, cfg, tmp_path, gold):
+def test_each_config_loads_offline_with_typed_features(folder, cfg, tmp_path):
     dd = load_folder(folder, cfg, tmp_path / "cache")
-    assert list(dd) == ["test"]
-    assert dd["test"].features == hub.get_config(cfg).features()
-    assert dd["test"].to_list() == hub.load(cfg, gold=gold)["test"].to_list()
+    assert list(dd) == SPLITS
+    mem = hub.load(cfg)
+    for sp in SPLITS:
+        assert dd[sp].features == hub.get_config(cfg).features()
+        assert dd[sp].to_list() == mem[sp].to_list()
 
 
 def test_default_config_is_ner(folder, tmp_path):
@@ -133,8 +151,10 @@ def test_default_config_is_ner(folder, tmp_path):
     assert dd["test"].features == hub.get_config("ner").features()
 
 
-def test_ner_config_round_trips(folder, tmp_path, gold):
-    ds = load_folder(folder, "ner", tmp_path / "cache")["test"]
+@pytest.mark.parametrize("split", SPLITS)
+def test_ner_config_round_trips(folder, tmp_path, splits, split):
+    ds = load_folder(folder, "ner", tmp_path / "cache")[split]
+    gold = splits[split]
     fine = ds.features["ner_tags"].feature
     coarse = ds.features["coarse_ner_tags"].feature
     etype = ds.features["entities"].feature["type"]
@@ -157,14 +177,16 @@ def test_ner_config_round_trips(folder, tmp_path, gold):
         assert got == want
 
 
-def test_quotes_and_numbers_configs_round_trip(folder, tmp_path, gold):
-    quotes = load_folder(folder, "quotes", tmp_path / "q")["test"]
+@pytest.mark.parametrize("split", SPLITS)
+def test_quotes_and_numbers_configs_round_trip(folder, tmp_path, splits, split):
+    gold = splits[split]
+    quotes = load_folder(folder, "quotes", tmp_path / "q")[split]
     qtype = quotes.features["type"]
     got = [{"id": r["id"], "cue": r["cue"], "content": r["content"], "source": r["source"], "speaker": r["speaker"],
             "addressee": r["addressee"], "type": qtype.int2str(r["type"])} for r in quotes]
     assert got == [q for d in to_dict(gold)["documents"] for q in d["quotes"]]
 
-    numbers = load_folder(folder, "numbers", tmp_path / "n")["test"]
+    numbers = load_folder(folder, "numbers", tmp_path / "n")[split]
     kind, qual = numbers.features["kind"], numbers.features["qualifier"]
     got = [{"id": r["id"], "start": r["start"], "end": r["end"], "text": r["text"], "value": r["value"],
             "kind": kind.int2str(r["kind"]), "unit": r["unit"], "qualifier": qual.int2str(r["qualifier"]),
@@ -172,11 +194,13 @@ def test_quotes_and_numbers_configs_round_trip(folder, tmp_path, gold):
     assert got == [n for d in to_dict(gold)["documents"] for n in d["numbers"]]
 
 
-def test_documents_config_rebuilds_the_gold_exactly(folder, tmp_path, gold):
+@pytest.mark.parametrize("split", SPLITS)
+def test_documents_config_rebuilds_the_gold_exactly(folder, tmp_path, splits, split):
+    gold = splits[split]
     ds = load_folder(folder, "documents", tmp_path / "cache")
-    rebuilt = hub.gold_from_documents(ds)
+    rebuilt = hub.gold_from_documents(ds, split)
     assert json.dumps(to_dict(rebuilt), sort_keys=True) == json.dumps(to_dict(gold), sort_keys=True)
-    assert rebuilt.sha256 == gold.sha256 == ds["test"][0]["gold_sha256"]
+    assert rebuilt.sha256 == gold.sha256 == ds[split][0]["gold_sha256"]
 
 
 def test_rewritten_folder_reloads_with_the_new_counts(gold, tmp_path):
@@ -217,8 +241,12 @@ def test_load_in_memory(gold):
     assert isinstance(hub.load("quotes", split="test", gold=gold), Dataset)
     with pytest.raises(KhabarError, match="unknown config"):
         hub.load("sentiment", gold=gold)
-    with pytest.raises(KhabarError, match="only 'test'"):
+    with pytest.raises(KhabarError, match="unknown split 'train'"):
         hub.load("ner", split="train", gold=gold)
+    with pytest.raises(KhabarError, match="no 'validation' split here"):
+        hub.load("ner", split="dev", gold=gold)
+    assert list(hub.load("documents")) == SPLITS
+    assert len(hub.load("documents", split="dev")) == 12 and len(hub.load("documents", split="test")) == 1
 
 
 def test_agreement_is_read_when_present(gold, tmp_path, monkeypatch):
@@ -264,15 +292,18 @@ def test_croissant_describes_the_same_records(folder, gold, tmp_path):
                 out[k] = item[k]
         return out
 
+    def key(row):
+        return json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+
     for cfg in hub.CONFIG_NAMES:
-        loaded = load_folder(folder, cfg, tmp_path / cfg)["test"]
-        want = loaded.to_list()
+        dd = load_folder(folder, cfg, tmp_path / cfg)
+        feats = dd["test"].features
+        want = [row for sp in SPLITS for row in dd[sp].to_list()]
         if cfg == "documents":
-            feats = loaded.features
             want = [{k: [flatten(it, feats[k].feature) for it in v] if isinstance(v, list) else v
                      for k, v in row.items()} for row in want]
         got = [plain(r) for r in ds.records(cfg)]
-        assert got == want, cfg
+        assert sorted(map(key, got)) == sorted(map(key, want)), cfg
 
 
 def test_push_dry_run_lists_files(folder):
