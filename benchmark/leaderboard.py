@@ -1,7 +1,9 @@
 """The leaderboard: run every available system on every task, score it, write `results/`.
 
-`leaderboard()` is what `khabar leaderboard` prints. Systems that cannot run here (a missing
-optional dependency, no model or endpoint configured) are skipped with the reason.
+`leaderboard()` is what `khabar leaderboard` prints. Systems are reported on `test` (the seed
+article) with their `validation` (dev) score beside it, so the dev-to-test gap is visible: systems
+are built and tuned on dev only. Systems that cannot run here (a missing optional dependency, no
+model or endpoint configured) are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Row:
     scheme: str = "fine"
     metrics: dict[str, dict] = field(default_factory=dict)  # task -> {p, r, f1, ci_low, ci_high, tp, fp, fn}
     outside: dict | None = None  # a learned system's score on its training corpus's own test split
+    dev: dict[str, dict] = field(default_factory=dict)  # task -> the same, on the validation (dev) split
 
 
 @dataclass
@@ -38,15 +41,21 @@ class Leaderboard:
     signature: str
     gold_version: str
     gold_hash: str
+    dev_signature: str | None = None
+    dev_version: str | None = None
+    dev_hash: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "signature": self.signature,
             "gold": {"version": self.gold_version, "sha256": self.gold_hash},
+            **({"dev": {"signature": self.dev_signature, "version": self.dev_version, "sha256": self.dev_hash}}
+               if self.dev_signature else {}),
             "headline": HEADLINE_TEXT,
             "systems": [
                 {"system": r.system, "description": r.description, "scheme": r.scheme,
                  "seconds": round(r.seconds, 3), "tasks": r.metrics,
+                 **({"dev_tasks": r.dev} if r.dev else {}),
                  **({"outside_test_split": r.outside} if r.outside else {})}
                 for r in self.rows
             ],
@@ -54,21 +63,28 @@ class Leaderboard:
         }
 
     def to_frame(self):
-        """One row per system and task (pandas)."""
+        """One row per system, split and task (pandas)."""
         import pandas as pd
 
         return pd.DataFrame(
-            [{"system": r.system, "scheme": r.scheme, "task": t, **m} for r in self.rows for t, m in r.metrics.items()]
+            [{"system": r.system, "scheme": r.scheme, "split": split, "task": t, **m}
+             for r in self.rows for split, by_task in (("test", r.metrics), ("validation", r.dev))
+             for t, m in by_task.items()]
         )
 
     def to_markdown(self) -> str:
-        lines = ["| system | " + " | ".join(f"{t} P / R / F1 [95% CI]" for t in TASKS) + " |",
-                 "| --- | " + " | ".join("---" for _ in TASKS) + " |"]
+        dev = any(r.dev for r in self.rows)
+        heads = [f"{t} P / R / F1 [95% CI]" + (" | dev F1" if dev else "") for t in TASKS]
+        lines = ["| system | " + " | ".join(heads) + " |",
+                 "| --- | " + " | ".join("--- | ---" if dev else "---" for _ in TASKS) + " |"]
         for r in self.rows:
             cells = []
             for t in TASKS:
                 m = r.metrics.get(t)
                 cells.append(_cell(m) if m else "n/a")
+                if dev:
+                    d = r.dev.get(t)
+                    cells.append(f"{d['f1']:.2f}" if d else "n/a")
             name = r.system + (f" ({r.scheme})" if r.scheme != "fine" else "")
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         out = "\n".join(lines) + "\n\n"
@@ -77,6 +93,8 @@ class Leaderboard:
                 out += f"{r.system} on its training corpus's own test split: {outside_line(r.outside)}\n\n"
         out += "Headline metrics: " + "; ".join(f"{t}: {d}" for t, d in HEADLINE_TEXT.items()) + ".\n\n"
         out += f"Signature: `{self.signature}`\n"
+        if self.dev_signature:
+            out += f"\nDev signature: `{self.dev_signature}`\n"
         if self.skipped:
             out += "\nSkipped here: " + "; ".join(f"{k} ({v})" for k, v in self.skipped.items()) + ".\n"
         return out
@@ -105,17 +123,20 @@ def leaderboard(
     seed: int = 0,
     out_dir: str | Path | None = RESULTS_DIR,
     progress: bool = False,
+    dev: Gold | bool | None = None,
 ) -> Leaderboard:
-    """Run `systems` (default: all that can run here) on `gold`, score every task, and write
-    `leaderboard.{json,csv,md}`, per-system predictions and full scores, and the charts
-    (`f1.png`, `corrupted.png`, `confusion.png`) to `out_dir` (None: write nothing)."""
+    """Run `systems` (default: all that can run here) on `gold` (the test split) and on `dev`
+    (the validation split: None is the shipped one, False none), score every task, and write
+    `leaderboard.{json,csv,md}`, per-system predictions and full scores (`NAME.jsonl`, and
+    `NAME.dev.jsonl` for dev), and the charts (`f1.png`, `corrupted.png`, `confusion.png`, on test)
+    to `out_dir` (None: write nothing)."""
     from khabar.baselines import available_systems, get_system, registry
 
-    from .gold import load_gold
-    from .predictions import dumps, read_predictions
-    from .scoring import score, settings_for
+    from .gold import load_gold, load_split
+    from .scoring import settings_for
 
     gold = gold or load_gold()
+    dev = load_split("validation") if dev is None else (dev or None)
     ok, skipped = available_systems()
     names = systems if systems is not None else ok
     entries = registry()
@@ -125,8 +146,9 @@ def leaderboard(
         from .writer import OutFolder
 
         folder = OutFolder(out_dir, replace=True)
-        folder.check([*RESULT_FILES, *PLOT_FILES, *(f"predictions/{n}.jsonl" for n in names),
-                      *(f"scores/{n}.json" for n in names)])
+        suffixes = ("", ".dev") if dev is not None else ("",)
+        folder.check([*RESULT_FILES, *PLOT_FILES, *(f"predictions/{n}{x}.jsonl" for n in names for x in suffixes),
+                      *(f"scores/{n}{x}.json" for n in names for x in suffixes)])
     rows, preds_by_system, reports = [], {}, {}
     signature = str(settings_for(gold, TASKS, "fine", n_boot, seed))
     bar = _progress(progress, len(names))
@@ -135,35 +157,48 @@ def leaderboard(
             bar.update(name)
         t0 = time.perf_counter()
         system = get_system(name)
-        preds = system.predict(gold.documents)
-        seconds = time.perf_counter() - t0
-        if folder is not None:
-            path = folder.write_text(f"predictions/{name}.jsonl", "".join(dumps(p) + "\n" for p in preds))
-            preds = read_predictions(path, gold)  # score exactly the file `khabar score` would read
-        tasks = [t for t in TASKS if t in getattr(system, "tasks", TASKS)]
-        scheme = getattr(system, "scheme", "fine")
-        report = score(gold, preds, tasks=tasks, scheme=scheme, n_boot=n_boot, seed=seed)
-        row = Row(name, entries[name].description, seconds, scheme)
-        for task in tasks:
-            row.metrics[task] = _metric_dict(report.headline(task))
+        preds, report = _run_split(system, name, gold, "", folder, n_boot, seed)
+        row = Row(name, entries[name].description, time.perf_counter() - t0, getattr(system, "scheme", "fine"))
+        row.metrics = {t: _metric_dict(report.headline(t)) for t in report.settings.tasks}
+        if dev is not None:
+            _, dev_report = _run_split(system, name, dev, ".dev", folder, n_boot, seed)
+            row.dev = {t: _metric_dict(dev_report.headline(t)) for t in dev_report.settings.tasks}
         if callable(getattr(system, "test_scores", None)):
             row.outside = _portable(system.test_scores())
         rows.append(row)
         preds_by_system[name], reports[name] = preds, report
         if bar:
             bar.advance()
-        if folder is not None:
-            folder.write_text(f"scores/{name}.json", _json(report.to_dict()))
     if bar:
         bar.close()
     board = Leaderboard(rows, {k: v for k, v in skipped.items() if systems is None or k in systems},
                         signature, gold.version, gold.sha256)
+    if dev is not None:
+        board.dev_signature = str(settings_for(dev, TASKS, "fine", n_boot, seed))
+        board.dev_version, board.dev_hash = dev.version, dev.sha256
     if folder is not None:
         write_results(board, folder)
         from .plots import write_plots
 
         write_plots(folder, preds_by_system, gold, reports=reports)
     return board
+
+
+def _run_split(system, name: str, gold: Gold, suffix: str, folder, n_boot: int, seed: int):
+    """One system on one split: its predictions (written as `predictions/NAME{suffix}.jsonl` and
+    read back, so the leaderboard scores exactly the file `khabar score` would read) and report."""
+    from .predictions import dumps, read_predictions
+    from .scoring import score
+
+    preds = system.predict(gold.documents)
+    if folder is not None:
+        path = folder.write_text(f"predictions/{name}{suffix}.jsonl", "".join(dumps(p) + "\n" for p in preds))
+        preds = read_predictions(path, gold)
+    tasks = [t for t in TASKS if t in getattr(system, "tasks", TASKS)]
+    report = score(gold, preds, tasks=tasks, scheme=getattr(system, "scheme", "fine"), n_boot=n_boot, seed=seed)
+    if folder is not None:
+        folder.write_text(f"scores/{name}{suffix}.json", _json(report.to_dict()))
+    return preds, report
 
 
 def _portable(scores: dict) -> dict:
