@@ -445,27 +445,6 @@ def test_cache_keys_and_atomic_files(tmp_path):
 # --- prompts --------------------------------------------------------------------------------
 
 
-def test_few_shot_examples_are_consistent_and_not_from_the_seed(doc):
-    """Every string of an invented example occurs in it on token boundaries, and no example
-    shares a name, a sentence or a long word sequence with the seed."""
-    seed_words = doc.text.split()
-    seed_5grams = {tuple(seed_words[i:i + 5]) for i in range(len(seed_words) - 4)}
-    gold_names = {m.text for m in doc.mentions}
-    for ex in prompts.FEW_SHOT:
-        text = ex["text"]
-        starts, ends = boundaries(text)
-        strings = [e["text"] for e in ex["entities"]] + [n["text"] for n in ex["numbers"]]
-        strings += [q[k] for q in ex["quotes"] for k in ("cue", "content", "source")]
-        for s in strings:
-            i = text.find(s)
-            assert i >= 0 and i in starts and i + len(s) in ends, s
-        assert all(e["type"] in FINE_TYPES for e in ex["entities"])
-        assert all(n["kind"] in NUMBER_KINDS for n in ex["numbers"])
-        assert not {e["text"] for e in ex["entities"]} & gold_names
-        words = text.split()
-        assert not {tuple(words[i:i + 5]) for i in range(len(words) - 4)} & seed_5grams
-
-
 def test_prompts_in_both_languages_carry_the_schema():
     for lang in prompts.LANGS:
         for tasks in (("ner",), ("quotes",), ("numbers",), prompts.TASKS):

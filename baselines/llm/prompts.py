@@ -1,15 +1,16 @@
 """Prompts for the LLM systems: task definitions (English and Arabic), JSON schemas, few-shot.
 
 The definitions condense ANNOTATION_SPEC.md (the binding annotation decisions) into what a
-model needs to answer in khabar's terms. The few-shot examples are short Arabic news sentences
-INVENTED for this file (the people named in them do not exist); none is taken from, or derived
-from, the seed article or its gold annotations.
+model needs to answer in khabar's terms. The few-shot examples are paragraphs of the dev split
+(the `validation` articles written for khabar) with their gold annotations: never the test
+article. Tests check that no prompt shares a name or a 5-word run with the test article.
 
-`python -m baselines.llm.prompts --task ner --lang ar` prints the messages for the seed.
+`python -m khabar.baselines.llm.prompts --task ner --lang ar` prints the messages for the seed.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 
 from khabar.schema import FINE_TYPES, NUMBER_KINDS, QUOTE_TYPES
@@ -176,70 +177,44 @@ def response_format(tasks: tuple[str, ...]) -> dict:
     return {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": json_schema(tasks)}}
 
 
-# --- few-shot examples (invented; see the module docstring) --------------------------------
+# --- few-shot examples: paragraphs of the dev split with their gold ---------------------------
 
-FEW_SHOT: list[dict] = [
-    {
-        "text": "قال وزير المالية التونسي سامي الهادي للصحفيين في صفاقس إن الحكومة ستخصص ثلاثمائة "
-        "مليون دينار لإصلاح الطرق في عام 2025.",
-        "entities": [
-            {"text": "التونسي", "type": "NORP"},
-            {"text": "سامي الهادي", "type": "PER"},
-            {"text": "صفاقس", "type": "GPE"},
-        ],
-        "quotes": [
-            {
-                "cue": "قال",
-                "content": "الحكومة ستخصص ثلاثمائة مليون دينار لإصلاح الطرق في عام 2025",
-                "source": "سامي الهادي",
-                "type": "indirect",
-            }
-        ],
-        "numbers": [
-            {"text": "ثلاثمائة مليون", "value": 300000000, "kind": "money", "unit": "dinar"},
-            {"text": "2025", "value": 2025, "kind": "year", "unit": None},
-        ],
-    },
-    {
-        "text": "وقالت ليلى حداد، الناطقة باسم الهلال الأحمر، لوكالة الأنباء الفرنسية إن المنظمة "
-        '"تحتاج إلى مئة شاحنة يوميًا" لتوزيع المساعدات.',
-        "entities": [
-            {"text": "ليلى حداد", "type": "PER"},
-            {"text": "الهلال الأحمر", "type": "ORG"},
-            {"text": "لوكالة الأنباء الفرنسية", "type": "ORG"},
-        ],
-        "quotes": [
-            {
-                "cue": "وقالت",
-                "content": 'المنظمة "تحتاج إلى مئة شاحنة يوميًا" لتوزيع المساعدات',
-                "source": "ليلى حداد",
-                "type": "mixed",
-            }
-        ],
-        "numbers": [{"text": "مئة", "value": 100, "kind": "cardinal", "unit": "truck"}],
-    },
-    {
-        "text": "وفقًا للجيش السوداني، أُصيب نحو خمسين مدنيًا في اشتباكات قرب الخرطوم، ودعا الجيش "
-        "السكان للمرة الثانية إلى البقاء في منازلهم.",
-        "entities": [
-            {"text": "للجيش السوداني", "type": "ORG"},
-            {"text": "الخرطوم", "type": "GPE"},
-        ],
-        "quotes": [
-            {
-                "cue": "وفقًا",
-                "content": "أُصيب نحو خمسين مدنيًا في اشتباكات قرب الخرطوم",
-                "source": "للجيش السوداني",
-                "type": "indirect",
-            },
-            {"cue": "ودعا", "content": "البقاء في منازلهم", "source": "الجيش", "type": "indirect"},
-        ],
-        "numbers": [
-            {"text": "خمسين", "value": 50, "kind": "cardinal", "unit": "civilian"},
-            {"text": "الثانية", "value": 2, "kind": "ordinal", "unit": "time"},
-        ],
-    },
-]
+FEW_SHOT_PARAGRAPHS: tuple[tuple[str, int], ...] = (("dev_04", 0), ("dev_02", 2), ("dev_07", 2))
+"""The (dev document, paragraph index) of each few-shot example, in the order they are shown:
+chosen on the dev split for coverage (an according-to construction with an agency; a
+machine-translated paragraph with a corrupted name, a direct quote and an implicit second cue;
+a mixed quote with apposition and a range). Each holds every one of its quotes whole."""
+
+
+def few_shot_example(doc, paragraph: int) -> dict:
+    """One example from a gold document's paragraph: the text and, as strings, every entity,
+    quote and number inside it (what a perfect model would answer)."""
+    p = doc.paragraphs()[paragraph]
+
+    def inside(s) -> bool:
+        return s is None or (p.start <= s.start and s.end <= p.end)
+
+    quotes = [q for q in doc.quotes if inside(q.content) or inside(q.cue)]
+    if not all(inside(q.content) and inside(q.cue) and inside(q.source) for q in quotes):
+        raise ValueError(f"{doc.id} paragraph {paragraph}: a quote reaches outside the paragraph")
+    return {
+        "text": p.text,
+        "entities": [{"text": m.text, "type": m.type} for m in sorted(doc.ner_mentions, key=lambda m: m.start)
+                     if inside(m.span)],
+        "quotes": [{"cue": q.cue.text, "content": q.content.text, "source": q.source.text, "type": q.type}
+                   for q in sorted(quotes, key=lambda q: q.cue.start)],
+        "numbers": [{"text": n.text, "value": n.value, "kind": n.kind, "unit": n.unit}
+                    for n in sorted(doc.numbers, key=lambda n: n.start) if inside(n.span)],
+    }
+
+
+@functools.cache
+def few_shot_examples() -> tuple[dict, ...]:
+    """The few-shot examples, built from the shipped dev split (never from test)."""
+    from khabar.gold import load_split
+
+    dev = load_split("validation")
+    return tuple(few_shot_example(dev.document(d), i) for d, i in FEW_SHOT_PARAGRAPHS)
 
 
 def system_prompt(tasks: tuple[str, ...], lang: str) -> str:
@@ -265,10 +240,10 @@ def example_answer(example: dict, tasks: tuple[str, ...]) -> str:
 
 def messages(text: str, tasks: tuple[str, ...], *, lang: str = "en", few_shot: int = 0) -> list[dict]:
     """The chat messages for one text: system, `few_shot` example exchanges, then the text."""
-    if not 0 <= few_shot <= len(FEW_SHOT):
-        raise ValueError(f"few_shot must be between 0 and {len(FEW_SHOT)}, not {few_shot}")
+    if not 0 <= few_shot <= len(FEW_SHOT_PARAGRAPHS):
+        raise ValueError(f"few_shot must be between 0 and {len(FEW_SHOT_PARAGRAPHS)}, not {few_shot}")
     out = [{"role": "system", "content": system_prompt(tasks, lang)}]
-    for ex in FEW_SHOT[:few_shot]:
+    for ex in few_shot_examples()[:few_shot]:
         out.append({"role": "user", "content": user_prompt(ex["text"], lang)})
         out.append({"role": "assistant", "content": example_answer(ex, tasks)})
     out.append({"role": "user", "content": user_prompt(text, lang)})
