@@ -23,6 +23,7 @@ DEFAULT_CONFIG = "ner"
 LICENSE = "cc-by-4.0"
 PRETTY_NAME = "khabar: Arabic news NER, quote attribution and number extraction"
 AGREEMENT_FILE = DATA_DIR / "agreement.json"
+DEV_AGREEMENT_FILE = DATA_DIR / "dev_agreement.json"
 CARD_TEMPLATE = Path(__file__).with_name("hub_card.md")
 
 
@@ -460,12 +461,14 @@ def read_agreement(path: Path | None = None) -> dict | None:
     return read_json(path)
 
 
-def agreement_table(agreement: dict | None) -> str:
-    """The card's agreement section: one row per task and measure of `data/agreement.json`."""
+def agreement_table(agreement: dict | None, source: str = "data/agreement.json") -> str:
+    """The card's agreement section: one row per task and measure of an agreement file (`source`),
+    pooled over its documents when it has a `corpus` section."""
     if not agreement:
         return ("Pending: the inter-annotator agreement of the two passes has not been published yet "
-                "(`data/agreement.json` is absent from the repository this folder was exported from).\n")
-    docs = agreement.get("documents")
+                f"(`{source}` is absent from the repository this folder was exported from).\n")
+    docs = {"all documents": agreement["corpus"]} if isinstance(agreement.get("corpus"), dict) \
+        else agreement.get("documents")
     if not isinstance(docs, dict):
         rows = [f"| {k} | {v} |" for k, v in _flatten(agreement)]
         return "| measure | value |\n| --- | --- |\n" + "\n".join(rows) + "\n"
@@ -489,7 +492,7 @@ def agreement_table(agreement: dict | None) -> str:
                        for k, v in agreement.items() if k.startswith("pass") and isinstance(v, dict))
     return ("| task | measure | agreement |\n| --- | --- | --- |\n" + "\n".join(rows) + "\n\n"
             + (f"Passes compared: {passes}. " if passes else "")
-            + "Read from `data/agreement.json` at export time. "
+            + f"Read from `{source}` at export time. "
             + ("Perfect agreement between two instances of one model says the spec is precise enough to apply "
                "reproducibly, not that human annotators would agree this well.\n" if perfect else
                "Agreement between two instances of one model measures how reproducibly the spec is applied, "
@@ -563,6 +566,8 @@ def _card_values(gold: Gold, infos: dict | None, croissant: bool, dev: Gold | No
         "croissant_note": ("`croissant.json` describes the same files and fields as Croissant 1.1 metadata "
                            "(written and checked with mlcroissant).\n" if croissant else ""),
         "agreement": agreement_table(read_agreement()),
+        "dev_agreement": ("" if dev is None else "On the `validation` split (twelve documents, pooled):\n\n"
+                          + agreement_table(read_agreement(DEV_AGREEMENT_FILE), "data/dev_agreement.json")),
         "corrupted_names": ("\n".join(f"  - `{t}` for {name}" for t, name in corrupted)
                             or "  - none in this gold"),
         "variants": ", ".join(f"`{v}`" for v in variants) or "none",

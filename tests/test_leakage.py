@@ -107,3 +107,9 @@ def test_rules_lists_hold_no_test_name_or_run():
     for where, strings in lists.items():
         found = [leak for s in strings for leak in leaks(s)]
         assert not found, (where, found)
+
+
+def test_dev_articles_share_no_test_name_or_run():
+    """The dev split was written for khabar: none of the test article's names or 5-word runs."""
+    for d in load_split("dev").documents:
+        assert not leaks(d.text), (d.id, leaks(d.text))
