@@ -9,14 +9,15 @@ from __future__ import annotations
 from .version import __version__
 
 from .errors import KhabarError
-from .gold import load_gold
+from .gold import load_gold, load_split
 from .model import Document, Entity, Gold, Mention, Number, Prediction, Quote, Span
 
 
 
 def load(name: str = "ner", split: str | None = None):
-    """The gold as a `datasets.DatasetDict` (or one split's `Dataset`) for config `name`:
-    'ner', 'quotes', 'numbers' or 'documents'. See `khabar.hub.load`."""
+    """The gold as a `datasets.DatasetDict` of its `validation` (dev) and `test` splits (or one
+    split's `Dataset`) for config `name`: 'ner', 'quotes', 'numbers' or 'documents'. See
+    `khabar.hub.load`."""
     from .hub import load as _load
 
     return _load(name, split=split)
@@ -35,4 +36,5 @@ __all__ = [
     "Span",
     "load",
     "load_gold",
+    "load_split",
 ]
