@@ -77,16 +77,7 @@ class Leaderboard:
         heads = [f"{t} P / R / F1 [95% CI]" + (" | dev F1" if dev else "") for t in TASKS]
         lines = ["| system | " + " | ".join(heads) + " |",
                  "| --- | " + " | ".join("--- | ---" if dev else "---" for _ in TASKS) + " |"]
-        for r in self.rows:
-            cells = []
-            for t in TASKS:
-                m = r.metrics.get(t)
-                cells.append(_cell(m) if m else "n/a")
-                if dev:
-                    d = r.dev.get(t)
-                    cells.append(f"{d['f1']:.2f}" if d else "n/a")
-            name = r.system + (f" ({r.scheme})" if r.scheme != "fine" else "")
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines += [markdown_row(row, dev) for row in self.to_dict()["systems"]]
         out = "\n".join(lines) + "\n\n"
         for r in self.rows:
             if r.outside:
@@ -104,6 +95,20 @@ def outside_line(o: dict) -> str:
     """One line for a learned system's score on its own corpus's test split (domain shift)."""
     parts = [f"{task} F1 {o[task]['f1']:.2f}" for task in ("ner", "numbers") if isinstance(o.get(task), dict)]
     return f"{', '.join(parts)} ({o.get('test', '?')}, {o.get('tokens', '?')} tokens)"
+
+
+def markdown_row(row: dict, dev: bool = True) -> str:
+    """One system's line of the Markdown table, from its entry in `leaderboard.json`: per task the
+    test cell, then (with `dev`) the dev F1."""
+    cells = []
+    for t in TASKS:
+        m = row["tasks"].get(t)
+        cells.append(_cell(m) if m else "n/a")
+        if dev:
+            d = row.get("dev_tasks", {}).get(t)
+            cells.append(f"{d['f1']:.2f}" if d else "n/a")
+    name = row["system"] + (f" ({row['scheme']})" if row.get("scheme", "fine") != "fine" else "")
+    return f"| {name} | " + " | ".join(cells) + " |"
 
 
 def _cell(m: dict) -> str:
