@@ -20,7 +20,9 @@ from .schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES, ty
 
 TEST = "test"
 DEFAULT_CONFIG = "ner"
-LICENSE = "cc-by-4.0"
+LICENSE = "other"
+LICENSE_NAME = "cc-by-4.0-annotations-third-party-text"
+"""The card's licence: `other`, as conll2003's: the annotations are CC BY 4.0, the test text is not."""
 PRETTY_NAME = "khabar: Arabic news NER, quote attribution and number extraction"
 AGREEMENT_FILE = DATA_DIR / "agreement.json"
 DEV_AGREEMENT_FILE = DATA_DIR / "dev_agreement.json"
@@ -371,9 +373,7 @@ def export_hub(out_dir: str | Path, gold: Gold | dict | None = None, overwrite: 
                                          json.dumps(croissant, ensure_ascii=False, indent=2, default=str) + "\n"))
     else:
         folder.remove_stale("croissant.json", keep=())  # it would describe the old parquet files
-    written.append(folder.write_text(
-        "README.md", f"---\n{card_data(infos, tuple(golds)).to_yaml()}\n---\n\n"
-                     f"{card_prose(g, infos, croissant is not None, golds.get('validation'))}"))
+    written.append(folder.write_text("README.md", str(dataset_card(golds, infos, croissant is not None)) + "\n"))
     return written
 
 
@@ -420,6 +420,8 @@ def card_data(infos: dict, splits=(TEST,)):
     card = DatasetCardData(
         language=["ar"],
         license=LICENSE,
+        license_name=LICENSE_NAME,
+        license_link="https://github.com/khabar-benchmark/khabar/blob/main/LICENSES.md",
         pretty_name=PRETTY_NAME,
         size_categories=["n<1K"],
         task_categories=["token-classification"],
@@ -510,11 +512,29 @@ def _flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
     return out
 
 
-def card_prose(gold: Gold, infos: dict | None = None, croissant: bool = False, dev: Gold | None = None) -> str:
-    """The dataset card's Markdown body: `hub_card.md` filled with values computed from `gold`
-    (the test split) and `dev` (the validation split, when exported)."""
-    template = Template(CARD_TEMPLATE.read_text(encoding="utf-8"))
-    return template.substitute(_card_values(gold, infos, croissant, dev))
+def dataset_card(golds: dict[str, Gold], infos: dict | None = None, croissant: bool = False):
+    """The `huggingface_hub.DatasetCard`: the hub's own dataset-card template, its YAML from
+    `card_data` and each section from `hub_card.md` filled with values computed from the gold."""
+    from huggingface_hub import DatasetCard
+
+    return DatasetCard.from_template(card_data(infos or {}, tuple(golds)),
+                                     **card_sections(golds, infos, croissant))
+
+
+def card_sections(golds: dict[str, Gold], infos: dict | None = None, croissant: bool = False) -> dict[str, str]:
+    """Every section of `hub_card.md` (the `@@ name` blocks), its `$placeholders` filled."""
+    values = _card_values(golds, infos, croissant)
+    sections, name, lines = {}, None, []
+    for line in CARD_TEMPLATE.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("@@ "):
+            if name:
+                sections[name] = "\n".join(lines).strip("\n")
+            name, lines = line[3:].strip(), []
+        elif name:
+            lines.append(line)
+    if name:
+        sections[name] = "\n".join(lines).strip("\n")
+    return {k: Template(v).substitute(values) for k, v in sections.items()}
 
 
 def _dev_summary(dev: Gold | None) -> str:
@@ -533,11 +553,13 @@ def _dev_summary(dev: Gold | None) -> str:
             f"quotes; {_counts_line(c['numbers'])} numbers.\n")
 
 
-def _card_values(gold: Gold, infos: dict | None, croissant: bool, dev: Gold | None = None) -> dict[str, object]:
-    """Every placeholder of `hub_card.md`, computed from `gold` and the written configs' `infos`."""
+def _card_values(golds: dict[str, Gold], infos: dict | None, croissant: bool) -> dict[str, object]:
+    """Every placeholder of `hub_card.md`, computed from the splits and the written configs' `infos`."""
     from .stats import gold_counts
     from .version import __version__
 
+    gold = golds.get(TEST) or next(iter(golds.values()))
+    dev = golds.get("validation")
     counts = gold_counts(gold)
     corrupted = sorted(
         {(m.text, d.entity_by_id[m.entity].name_en) for d in gold.documents for m in d.ner_mentions
@@ -546,23 +568,23 @@ def _card_values(gold: Gold, infos: dict | None, croissant: bool, dev: Gold | No
     )
     variants = sorted({m.text for d in gold.documents for m in d.ner_mentions if m.form == "variant"})
     return {
-        "pretty_name": PRETTY_NAME,
         "gold_version": gold.version,
         "gold_sha256": gold.sha256,
         "short_hash": gold.short_hash,
+        "dev_version_row": f"| `validation` | `{dev.version}` | `{dev.sha256}` |\n" if dev else "",
         "khabar_version": __version__,
         "n_documents": len(gold.documents),
         "n_paragraphs": sum(len(d.paragraphs()) for d in gold.documents),
         "n_chars": f"{sum(len(d.text) for d in gold.documents):,}",
         "ner_counts": _counts_line(counts["ner"]),
-        "form_counts": _counts_line(counts["ner forms"]),
-        "entity_counts": _counts_line(counts["entities"]),
-        "quote_counts": _counts_line(counts["quotes"]),
-        "number_counts": _counts_line(counts["numbers"]),
         "config_table": config_table(infos),
+        "field_tables": field_tables(),
+        "example_rows": example_rows(gold),
         "dev_summary": _dev_summary(dev),
         "fine_types": ", ".join(FINE_TYPES),
         "coarse_types": ", ".join(types_of("coarse")),
+        "number_kinds": ", ".join(NUMBER_KINDS),
+        "qualifiers": ", ".join(QUALIFIERS),
         "croissant_note": ("`croissant.json` describes the same files and fields as Croissant 1.1 metadata "
                            "(written and checked with mlcroissant).\n" if croissant else ""),
         "agreement": agreement_table(read_agreement()),
@@ -573,6 +595,83 @@ def _card_values(gold: Gold, infos: dict | None, croissant: bool, dev: Gold | No
         "variants": ", ".join(f"`{v}`" for v in variants) or "none",
         "unbalanced": sum(1 for d in gold.documents for p in d.paragraphs() if p.text.count('"') % 2),
     }
+
+
+FIELD_DOCS: dict[str, dict[str, str]] = {
+    "ner": {
+        "id": "paragraph id: document id and paragraph index", "document_id": "the article",
+        "paragraph": "0-based paragraph index", "offset": "character offset of the paragraph in the article",
+        "text": "the paragraph", "tokens": "the spec's tokens", "token_starts": "article offset of each token",
+        "token_ends": "article offset just past each token", "ner_tags": "fine IOB2 tag of each token",
+        "coarse_ner_tags": "coarse IOB2 tag of each token (FAC and NORP are O)",
+        "entities": "the gold mentions in the paragraph: id, article offsets, text, type, entity cluster, form",
+    },
+    "quotes": {
+        "id": "quote id within its article", "document_id": "the article", "paragraph": "paragraph of the content",
+        "cue": "the speech cue's span", "content": "what the cue governs", "source": "the mention naming the speaker",
+        "speaker": "the speaker's entity cluster id", "speaker_name_en": "the cluster's canonical English name",
+        "addressee": "the recipient's span, or null", "type": "direct, indirect or mixed",
+    },
+    "numbers": {
+        "id": "number id within its article", "document_id": "the article", "paragraph": "paragraph of the numeral",
+        "start": "article offset of the numeral", "end": "article offset just past it", "text": "the numeral",
+        "value": "its value", "kind": "cardinal, ordinal, year, fraction, percent or money",
+        "unit": "the counted noun as an English singular, or null", "qualifier": "exact, more_than, less_than "
+        "or approximately", "in_name": "whether the numeral is part of a name",
+    },
+    "documents": {
+        "id": "article id", "text": "the article, byte for byte", "entities": "entity clusters: id, type, "
+        "canonical English and Arabic names", "mentions": "name and nominal mentions with their cluster and form",
+        "quotes": "quote records as in the gold", "numbers": "number records as in the gold",
+        "gold_version": "version of the split's gold", "gold_sha256": "content hash of the split's gold",
+    },
+}
+"""What each field of each config means: the card's field tables (a test keeps them complete)."""
+
+
+def _type_name(feat) -> str:
+    """A feature's type in a few words, for the card's field tables."""
+    from datasets import ClassLabel, Value
+
+    if isinstance(feat, ClassLabel):
+        return f"class label ({len(feat.names)} names)"
+    if isinstance(feat, Value):
+        return feat.dtype
+    if isinstance(feat, dict):
+        return "struct {" + ", ".join(feat) + "}"
+    inner = getattr(feat, "feature", None)
+    return f"list of {_type_name(inner)}" if inner is not None else type(feat).__name__
+
+
+def field_tables() -> str:
+    """One table per config: every field, its type and what it means."""
+    out = []
+    for cfg in CONFIGS:
+        rows = "\n".join(f"| `{k}` | {_type_name(v)} | {FIELD_DOCS[cfg.name][k]} |" for k, v in cfg.features().items())
+        out.append(f"`{cfg.name}`:\n\n| field | type | meaning |\n| --- | --- | --- |\n{rows}\n")
+    return "\n".join(out)
+
+
+def _short(v, n: int = 60):
+    """A value for the card's example rows: long strings and lists shortened."""
+    if isinstance(v, str):
+        return v if len(v) <= n else v[: n - 1] + "…"
+    if isinstance(v, list):
+        return [_short(x) for x in v[:4]] + (["…"] if len(v) > 4 else [])
+    if isinstance(v, dict):
+        return {k: _short(x) for k, x in v.items()}
+    return v
+
+
+def example_rows(gold: Gold) -> str:
+    """The first row of each task config, as JSON."""
+    out = []
+    for cfg in CONFIGS:
+        if cfg.name == "documents":
+            continue
+        row = _short(cfg.rows(gold)[0])
+        out.append(f"`{cfg.name}`:\n\n```json\n{json.dumps(row, ensure_ascii=False)}\n```\n")
+    return "\n".join(out)
 
 
 def _counts_line(c: dict) -> str:
