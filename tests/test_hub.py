@@ -380,3 +380,39 @@ def test_cli_export_and_push_dry_run(tmp_path):
     assert r.returncode == 0 and "would upload" in r.stdout and "README.md" in r.stdout
     bad = khabar("export", "--format", "xml", "x", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown format 'xml'" in bad.stderr
+
+
+OLDEST_DATASETS = "4.0.0"
+"""The oldest `datasets` khabar supports (pyproject: datasets>=4): the first with `List` features
+and the `list:` card YAML that describe lists of structs; 3.x reads them as untyped lists."""
+
+
+def test_oldest_supported_datasets_loads_the_export(folder, tmp_path):
+    """The exported folder, loaded by datasets 4.0.0 in its own venv (CI makes it and sets
+    KHABAR_OLDEST_DATASETS_PYTHON): the same splits, rows and typed label names as today's."""
+    import os
+    import subprocess
+
+    python = os.environ.get("KHABAR_OLDEST_DATASETS_PYTHON")
+    if not python:
+        pytest.skip(f"no python with the oldest datasets ({OLDEST_DATASETS}); set KHABAR_OLDEST_DATASETS_PYTHON")
+    script = (
+        "import json, sys, datasets\n"
+        "out = {'version': datasets.__version__}\n"
+        "for cfg in sys.argv[2:]:\n"
+        "    dd = datasets.load_dataset(sys.argv[1], cfg, cache_dir=sys.argv[1] + '-cache')\n"
+        "    out[cfg] = {sp: len(ds) for sp, ds in dd.items()}\n"
+        "ner = datasets.load_dataset(sys.argv[1], 'ner', cache_dir=sys.argv[1] + '-cache')['test']\n"
+        "out['names'] = ner.features['ner_tags'].feature.names\n"
+        "out['first'] = ner[0]['ner_tags'][:20]\n"
+        "print(json.dumps(out))\n")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    r = subprocess.run([python, "-c", script, str(folder), *hub.CONFIG_NAMES], capture_output=True, text=True,
+                       env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["version"] == OLDEST_DATASETS
+    now = {cfg: {sp: len(ds) for sp, ds in load_folder(folder, cfg, tmp_path / cfg).items()} for cfg in hub.CONFIG_NAMES}
+    assert {cfg: got[cfg] for cfg in hub.CONFIG_NAMES} == now
+    ner = load_folder(folder, "ner", tmp_path / "ner")["test"]
+    assert got["names"] == ner.features["ner_tags"].feature.names and got["first"] == ner[0]["ner_tags"][:20]
