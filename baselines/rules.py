@@ -1,9 +1,10 @@
 """The `rules` baseline: gazetteer NER, speech-cue quotes and the numeral parser, no learning.
 
-Each task has its own module (`rules_ner`, `rules_quotes`, `rules_numbers`); quotes use the
-NER output to find their sources. Nothing in it is derived from khabar's gold: the lists come
-from CLDR (through Babel) or general Arabic vocabulary, with provenance in
-`khabar.baselines.gazetteers` and in each module.
+Each task has its own module (`rules_ner` with `rules_persons` for person names,
+`rules_quotes`, `rules_numbers`); quotes use the NER output to find their sources. Nothing in it
+is derived from khabar's gold: the name lists come from CLDR (through Babel), the word lists are
+general Arabic vocabulary, with provenance in `khabar.baselines.gazetteers` and in each module.
+The rules were developed on the validation split (dev) only.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ convention: numeral words only, attached clitics inside, the counted noun and qu
 
 Words: cardinals 0 to trillions with masculine/feminine, case and dual forms (ألفان، مائتين),
 definite forms and clitics (الأربعة، وثمانمائة، بألفين، للثلاثة), teens, compounds joined by و,
-multipliers (ثلاث مائة، 1.2 مليار، نصف مليون), ordinals (الثاني، الحادي عشر، الخامسة والعشرون),
-fractions (نصف، ثلثان، ثلاثة أرباع، واحد ونصف), dozens, negatives (سالب، ناقص) and decimals
-(فاصلة). Digits: Western, Arabic-Indic and Persian, thousands separators (2,800 / ١٬٢٣٤ /
+multipliers (ثلاث مائة، 1.2 مليار، نصف مليون، the dual construct ملياري), ordinals (الثاني،
+الحادي عشر، الخامسة والعشرون; digits after a noun of rank: الدقيقة 23), fractions (نصف، ثلثان،
+ثلثي، ثلاثة أرباع، واحد ونصف; with an attached pronoun: نصفهم), dozens, negatives (سالب، ناقص)
+and decimals (فاصلة). Digits: Western, Arabic-Indic and Persian, thousands separators (2,800 / ١٬٢٣٤ /
 ١،٢٣٤ / 1 234 567), decimal separators (3.5 / ٣٫٥ / 4,8), slash fractions (3/4, 2 1/4) and
 percent (30%، ٣٠٪، عشرين في المئة، ١٠ بالمائة; the percent words are inside the span).
 
@@ -84,14 +85,14 @@ _TENS = {
 _HUNDRED_PREFIX = {3: ["ثلاث", "ثلث"], 4: ["أربع"], 5: ["خمس"], 6: ["ست"], 7: ["سبع"],
                    8: ["ثمان", "ثماني"], 9: ["تسع"]}
 _SCALES = {  # value: (singular forms, dual forms, plural forms)
-    1e3: (["ألف"], ["ألفان", "ألفين"], ["آلاف", "ألاف"]),
-    1e6: (["مليون"], ["مليونان", "مليونين"], ["ملايين"]),
-    1e9: (["مليار", "بليون"], ["ملياران", "مليارين", "بليونان", "بليونين"], ["مليارات", "بلايين"]),
+    1e3: (["ألف"], ["ألفان", "ألفين", "ألفي"], ["آلاف", "ألاف"]),
+    1e6: (["مليون"], ["مليونان", "مليونين", "مليوني"], ["ملايين"]),
+    1e9: (["مليار", "بليون"], ["ملياران", "مليارين", "ملياري", "بليونان", "بليونين"], ["مليارات", "بلايين"]),
     1e12: (["تريليون", "ترليون"], ["تريليونان", "تريليونين"], ["تريليونات", "ترليونات"]),
 }
 _FRACTIONS = {  # denominator: (singular, dual, plural)
     2: (["نصف"], ["نصفان", "نصفين"], []),
-    3: (["ثلث"], ["ثلثان", "ثلثين", "ثلثا"], ["أثلاث"]),
+    3: (["ثلث"], ["ثلثان", "ثلثين", "ثلثا", "ثلثي"], ["أثلاث"]),
     4: (["ربع"], ["ربعان", "ربعين"], ["أرباع"]),
     5: (["خمس"], [], ["أخماس"]),
     6: (["سدس"], [], ["أسداس"]),
@@ -256,12 +257,18 @@ _CURRENCIES = {
     "rouble": ["روبل", "روبلا"],
     "yuan": ["يوان"],
     "yen": ["ين"],
+    "rupee": ["روبية", "روبيات"],
+    "shekel": ["شيكل", "شيكلا", "شواكل"],
     "franc": ["فرنك", "فرنكا", "فرنكات"],
 }
 _CURRENCY_SIGNS = {"$": "dollar", "€": "euro", "£": "pound"}
 _UNIT_LEX = {normalize(w): u for u, ws in _UNIT_NOUNS.items() for w in ws}
 _CURRENCY_LEX = {normalize(w): u for u, ws in _CURRENCIES.items() for w in ws}
 _YEAR_NOUNS = {normalize(w) for w in ("عام", "سنة", "العام", "السنة")}
+# Definite nouns of rank after which digits are an ordinal (الدقيقة 23 'the 23rd minute').
+_ORDINAL_NOUNS = {normalize(w) for w in (
+    "الدقيقة", "المركز", "المرتبة", "الجولة", "الدورة", "النسخة", "المادة", "البند", "الفقرة",
+    "الطابق", "الحلقة", "المرحلة", "الأسبوع", "الشوط", "الصف")}
 # Definite plural nouns after which a definite tens numeral is a cardinal (الأيام العشرين).
 _PLURAL_NOUNS = {normalize(w) for ws in _UNIT_NOUNS.values() for w in ws if len(w) > 2} | {
     normalize(w) for w in ("ناس", "أطراف", "دول", "قتلى", "جرحى", "ضحايا", "سكان")}
@@ -753,6 +760,24 @@ def _word_atom(tok: Token, i: int, first: bool, after_and: bool = False) -> _Ato
             entries = tuple(_LEX[stem])
             return _Atom(i, i, entries[0], entries[0].value, prefix=prefix,
                          conj=prefix.startswith("و") and not first, raw=stem, entries=entries)
+    return _suffixed_fraction(i, readings) if first else None
+
+
+# Pronouns attached to a fraction word (نصفهم 'half of them', ثلثها 'a third of it').
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "ه")
+
+
+def _suffixed_fraction(i: int, readings: list[tuple[str, str]]) -> _Atom | None:
+    """A fraction word with an attached pronoun (نصفهم، ثلثاها), read as the fraction alone;
+    only unambiguous fraction words (not خمس 'five' or ثمن 'price')."""
+    for prefix, stem in readings:
+        for suffix in _PRONOUN_SUFFIXES:
+            base = stem[:-len(suffix)]
+            if not stem.endswith(suffix) or base not in _LEX:
+                continue
+            entries = tuple(e for e in _LEX[base] if e.cls in ("frac", "frac_dual") and not e.ambiguous)
+            if entries and len(entries) == len(_LEX[base]):
+                return _Atom(i, i, entries[0], entries[0].value, prefix=prefix, raw=base, entries=entries)
     return None
 
 
@@ -1117,6 +1142,8 @@ def _mention(tokens: list[Token], text: str, i: int, last: int, acc: _Acc, negat
         kind = "fraction"
     if acc.ordinal:
         kind = "ordinal"
+    elif single and a0.digits and not a0.percent and _after_rank_noun(prev):
+        kind = "ordinal"
     elif definite and w0 is not None and not acc.fraction:
         first_cls = w0.cls
         has_tens = any(a.word is not None and a.word.cls == "tens" for a in atoms)
@@ -1162,6 +1189,13 @@ def _mention(tokens: list[Token], text: str, i: int, last: int, acc: _Acc, negat
     start, end = tokens[i].start, tokens[end_tok].end
     return NumberMention(Span(start, end, text[start:end]), float(value), kind, unit,
                          _qualifier(tokens, i)), end_tok
+
+
+def _after_rank_noun(prev: str | None) -> bool:
+    """Whether the word before a number is a definite noun of rank (الدقيقة، بالمرتبة)."""
+    stem = _stem(prev)
+    return prev is not None and stem is not None and stem != prev and "ال" + stem in _ORDINAL_NOUNS \
+        and ("ال" in prev[:4] or prev.startswith("لل"))
 
 
 def _ends_number(tokens: list[Token], text: str, k: int) -> bool:

@@ -155,6 +155,26 @@ def test_ambiguous_fraction_words():
     assert find_numbers("دفع ثمن السلعة") == []  # ثمن alone is 'price'
 
 
+def test_fraction_duals_and_attached_pronouns():
+    assert [(m.text, m.value, m.kind) for m in find_numbers("وأن نصفهم من الأطفال")] == [("نصفهم", 0.5, "fraction")]
+    assert [(m.text, m.kind) for m in find_numbers("ثلثي المصابين")] == [("ثلثي", "fraction")]
+    assert parse_number("ثلثي") == pytest.approx(2 / 3)
+    assert find_numbers("دفع ثمنه كاملا") == []  # ثمن 'price' with a pronoun is still no fraction
+    assert [m.value for m in find_numbers("خصصت خمسه ملايين")] == [5e6]  # خمسه is five, not a fifth
+
+
+def test_dual_construct_of_scales():
+    assert [(m.text, m.value, m.kind, m.unit) for m in find_numbers("خصصت ملياري روبية")] == [
+        ("ملياري", 2e9, "money", "rupee")]
+    assert parse_number("ألفي") == 2000
+
+
+def test_digits_after_a_noun_of_rank_are_ordinals():
+    assert [(m.value, m.kind) for m in find_numbers("سجل في الدقيقة 23 من الجولة 5")] == [
+        (23, "ordinal"), (5, "ordinal")]
+    assert [(m.value, m.kind) for m in find_numbers("بعد 23 دقيقة")] == [(23, "cardinal")]
+
+
 def test_gold_numbers_found(doc):
     """On the real gold: every predicted span is a token span, and the parser finds gold
     numbers with their values (counted against the loaded gold, not hard-coded)."""

@@ -12,6 +12,7 @@ from khabar.baselines import gazetteers as gz
 from khabar.scoring.tasks import TASKS
 from khabar.baselines.rules import Rules
 from khabar.baselines.rules_ner import find_entities
+from khabar.baselines.rules_numbers import predict_numbers
 from khabar.baselines.rules_quotes import find_quotes
 from khabar.model import Document
 from khabar.predictions import read_predictions, write_predictions
@@ -25,7 +26,8 @@ def test_every_gazetteer_entry_has_provenance_and_a_fine_type():
     entries = gz.entries()
     assert len(entries) > 500
     for e in entries:
-        assert e.source.startswith(("CLDR territory", "CLDR exemplar city", "nisba of CLDR territory")), e
+        assert e.source.startswith(("CLDR territory", "CLDR exemplar city", "nisba of CLDR territory",
+                                    "nisba of CLDR language")), e
         assert e.type in FINE_TYPES
     by_name = {e.tokens: e for e in entries}
     assert by_name[("ليبيا",)].type == "GPE"
@@ -113,6 +115,127 @@ def test_according_to_and_implicit_speaker():
 
 def test_passive_reporting_is_not_a_quote():
     assert _quotes("يشار إلى أن الاجتماع تأجل.") == []
+
+
+def test_gazetteer_short_forms_language_nationalities_and_group_adjectives():
+    by_name = {e.tokens: e for e in gz.entries()}
+    assert by_name[("السعوديه",)].type == "GPE"  # short form of CLDR's المملكة العربية السعودية
+    assert by_name[("كردي",)].source.startswith("nisba of CLDR language")  # CLDR الكردية
+    assert by_name[("فلسطيني",)].type == "NORP"  # nisba ending CLDR's الأراضي الفلسطينية
+    assert by_name[("الجنوب", "افريقي")].type == "NORP"  # direction + place: جنوب أفريقيا
+    assert "خليجيه" in gz.group_adjectives()
+
+
+def test_cue_lexicon_kinds_and_lemmas():
+    forms = gz.cue_forms()
+    assert forms["واكدت"] == ("say", "اكد") and forms["فقالت"] == ("say", "قال")
+    assert forms["مشيره"][0] == "say_participle" and forms["وداعيا"][0] == "call_participle"
+    assert forms["بحسب"][0] == "according" and forms["نقلت"][0] == "transmit"
+    assert "يشار" not in forms and "يذكر" not in forms  # sourceless reporting is no cue
+
+
+# --- NER: general patterns (invented sentences) --------------------------------------------------
+
+def test_person_names_by_apposition_role_and_family_name():
+    text = ("وقال وزير المالية، أحمد سالم الكبيسي، في مؤتمر صحفي، إن العجز سيتراجع. "
+            "وقال المتحدث باسم الحكومة سامي يوسف العتيبي في بيان إن الطرق أغلقت. وأضاف الكبيسي أن الموازنة متوازنة.")
+    got = _ents(text)
+    assert ("أحمد سالم الكبيسي", "PER") in got and ("سامي يوسف العتيبي", "PER") in got
+    assert ("الكبيسي", "PER") in got  # the family name alone, found again
+    assert not any(t.startswith(("وزير", "المتحدث")) for t, _ in got)  # roles stay outside
+
+
+def test_person_name_variants_up_to_vowel_letters():
+    got = _ents("وقال السيد أندريا ماتيو إن الاتفاق قريب. وأكد أندريه ماتيو أن الوفد وصل.")
+    assert ("أندريا ماتيو", "PER") in got and ("أندريه ماتيو", "PER") in got
+
+
+def test_organisation_heads_with_genitives_and_acronyms():
+    got = _ents('أعلنت وزارة التربية والتعليم والاتحاد الوطني للمعلمين، ونقلت وكالة الأنباء العمانية "عونا" ذلك.')
+    assert ("وزارة التربية والتعليم", "ORG") in got
+    assert ("والاتحاد الوطني للمعلمين", "ORG") in got
+    assert ("وكالة الأنباء العمانية", "ORG") in got and ("عونا", "ORG") in got
+    assert _ents("ذكرت صحيفة الأيام أن الوفد وصل.") == [("الأيام", "ORG")]  # the head stays outside
+    # a weak head makes a name only with a nationality or place: الحكومة المؤقتة is a description
+    assert _ents("قالت الحكومة المؤقتة إن الجيش السوري انسحب.") == [("الجيش السوري", "ORG")]
+
+
+def test_places_after_generic_and_natural_heads_and_coordination():
+    got = _ents("وغمرت المياه مدينة الزاوية قرب نهر الفرات والبحر المتوسط، وتبادل البلدان السفراء بين طهران وزنجان.")
+    assert ("الزاوية", "GPE") in got  # مدينة stays outside
+    assert ("نهر الفرات", "LOC") in got  # a natural feature keeps its head
+    assert ("وزنجان", "GPE") in got  # coordinated with a known city
+    assert _ents("تضررت 40 قرية صغيرة في مدينة كبيرة.") == []  # counted nouns and adjectives
+
+
+def test_nationality_or_country_by_position_and_unannotated_names():
+    got = _ents("ووقعت مصر والسعودية اتفاقا لتمويل المشاريع السعودية في الأحزاب الكردية.")
+    assert ("والسعودية", "GPE") in got and ("السعودية", "NORP") in got and ("الكردية", "NORP") in got
+    assert _ents("وفاز الفريق بدوري أبطال أوروبا وبلغت الجائزة مليون دينار أردني.") == []
+
+
+# --- quotes: general patterns (invented sentences) -----------------------------------------------
+
+def test_apposition_source_participle_and_implicit_speaker():
+    assert _quotes("وقال وزير المالية، أحمد سالم الكبيسي، في مؤتمر صحفي، إن العجز سيتراجع، "
+                   "مشيرا إلى أن الإيرادات ارتفعت. وتابع أن الموازنة متوازنة.") == [
+        ("وقال", "العجز سيتراجع", "أحمد سالم الكبيسي", "indirect"),
+        ("مشيرا", "الإيرادات ارتفعت", "أحمد سالم الكبيسي", "indirect"),
+        ("وتابع", "الموازنة متوازنة", "أحمد سالم الكبيسي", "indirect"),
+    ]
+
+
+def test_implicit_subject_is_the_speaker_mentioned_last():
+    text = "وقال السيد سامي العتيبي إن الوفد وصل. والتقى السيد ماجد الحربي بالوفد، وقال إن الاتفاق قريب. وأضاف أن التوقيع غدا."
+    assert [q[2] for q in _quotes(text)] == ["سامي العتيبي", "ماجد الحربي", "ماجد الحربي"]
+
+
+def test_content_runs_over_coordination_and_stops_at_a_new_subject():
+    assert _quotes("وقال الوزير إن المحادثات انتهت، وإن الوفد غادر، لكن الخلافات ما زالت قائمة.") == [
+        ("وقال", "المحادثات انتهت، وإن الوفد غادر", "الوزير", "indirect")]
+    assert _quotes("وقال الوزير إن الوضع مستقر وهو ما ينفيه السكان.")[0][1] == "الوضع مستقر"
+
+
+def test_call_object_and_preverbal_subjects():
+    assert _quotes("وطالبت النقابة بزيادة الأجور.") == [("وطالبت", "بزيادة الأجور", "النقابة", "indirect")]
+    assert _quotes("ونفت الشركة، في بيان، وجود أي خلل.") == [("ونفت", "وجود أي خلل", "الشركة", "indirect")]
+    assert _quotes("غير أن خبراء حذروا من أن الأزمة ستطول.") == [("حذروا", "الأزمة ستطول", "خبراء", "indirect")]
+    assert _quotes("ولم يكشف المسؤول أن الاتفاق وقع.") == []  # a negated verb reports nothing
+
+
+def test_according_to_fronted_trailing_and_passing_on():
+    assert _quotes("وبحسب الأمم المتحدة، نزح مليون شخص، وأن نصفهم أطفال، فيما تستمر المعارك.") == [
+        ("وبحسب", "نزح مليون شخص، وأن نصفهم أطفال", "الأمم المتحدة", "indirect")]
+    got = _quotes("أعلنت الحكومة خطة جديدة للإسكان، وفقا لوكالة الأنباء الرسمية.")
+    assert ("وفقا", "أعلنت الحكومة خطة جديدة للإسكان", "لوكالة الأنباء", "indirect") in got
+    assert _quotes('ونقلت صحيفة "الأيام" عن مصدر مطلع أن الاتفاق قريب.')[0][1:3] == ("الاتفاق قريب", "مصدر")
+    # a document's issuer named with it is the source
+    assert _quotes("وأشار التقرير الصادر عن البنك الدولي إلى أن النمو سيتباطأ.")[0][2] == "البنك الدولي"
+
+
+def test_direct_quote_after_a_colon():
+    assert _quotes("وقال السيد ماكرون: «لن نتراجع عن قرارنا». وأضاف: «الحوار مستمر».") == [
+        ("وقال", "«لن نتراجع عن قرارنا»", "ماكرون", "direct"),
+        ("وأضاف", "«الحوار مستمر»", "ماكرون", "direct"),
+    ]
+
+
+# --- numbers: khabar's span conventions on the parser -------------------------------------------
+
+def _numbers(text):
+    return [(n.span.text, n.value, n.kind) for n in predict_numbers(text)]
+
+
+def test_percent_words_stay_outside_and_ranges_share_the_percent():
+    assert _numbers("ارتفع التضخم بنسبة 12.5 في المئة.") == [("12.5", 12.5, "percent")]
+    assert _numbers("تراوحت الزيادة من 10 إلى 15 في المئة.") == [("10", 10, "percent"), ("15", 15, "percent")]
+    assert _numbers("بلغت 30٪ فقط") == [("30٪", 30, "percent")]  # a sign on the digits stays inside
+    assert _numbers("دفع خمس مئة دينار") == [("خمس مئة", 500, "money")]  # مئة of a number is no percent
+
+
+def test_plural_numeral_nouns_are_numbers():
+    assert _numbers("تظاهر آلاف المحتجين") == [("آلاف", 1000, "cardinal")]
+    assert _numbers("قتل ثلاثة آلاف شخص") == [("ثلاثة آلاف", 3000, "cardinal")]
 
 
 # --- the whole system on the real gold ---------------------------------------------------------
