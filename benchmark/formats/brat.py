@@ -6,19 +6,33 @@ Layout of one `.ann` (brat ids are renumbered; khabar's own ids ride in annotato
     A1  Form T1 corrupted                   form, when not canonical
     A2  Nominal T1                          a nominal (non-NER) mention, e.g. a described speaker
     #1  AnnotatorNotes T1  id=M1; entity_type=ORG; name_ar=الأمم المتحدة
-    N1  Reference T1 khabar:E1  United Nations     linking: the mention's entity cluster
+    N1  Reference T1 khabar:DOC/E1  United Nations     linking: the mention's entity cluster
     T9  Number 27 42  ألفان وثمانمائة
-    A5  Value T9 2800 / Kind T9 cardinal / Unit T9 person / Qualifier T9 exact / InName T9
+    A5  Kind T9 cardinal / Qualifier T9 exact / InName T9
+    #5  AnnotatorNotes T9  id=N1; value=2800; unit=person    the value and unit are free text
     T20 Quote 2 7  وفقًا                    the cue is the trigger of a Quote event
     T21 Content 24 82  ...                  (and Addressee spans)
     E1  Quote:T20 Content:T21 Source:T1 [Addressee:T22]   the speaker is the Source's entity
     A9  QuoteType E1 indirect
 
 N lines are grouped by entity in the gold's entity order, so the order of clusters survives the
-round trip. Values escape `%`, `;`, tab and newline as `%XX` (and, in attributes, space).
-Spans crossing a newline are written as brat fragments split at the newline.
-A folder-level `khabar.json` keeps the gold version and document order, and `annotation.conf`
-configures brat for the labels used.
+round trip. A normalization id is `khabar:DOC/ENTITY` (the document id and the entity id, `%XX`
+escaped), unique across the folder so that one normalization DB (`khabar.tsv`) serves every
+document; an id without `DOC/` (`khabar:E1`, older exports, or a cluster an annotator makes up)
+is the entity id itself. Values escape `%`, `;`, tab and newline as `%XX` (and, in attributes,
+space; in notes, a leading or trailing space). Spans crossing a newline are written as brat
+fragments split at the newline.
+
+The import reads files exactly as brat's server saves them: a normalization line may carry its
+text after one tab or more, or a trailing tab, or no text at all (the cluster then takes its name
+from another of its lines, or from its first mention). A number's value and unit are free text in
+its note (`value=...; unit=...`), which annotators fill in brat's Notes field; the `Value` and
+`Unit` attributes of older exports are still read.
+
+A folder-level `khabar.json` keeps the gold version and document order; `annotation.conf`
+configures brat for the labels used, `visual.conf` names and colours them, `tools.conf` declares
+the `khabar` normalization DB (and splits sentences at newlines, khabar's paragraphs), and
+`khabar.tsv` is that DB's source for brat's `tools/norm_db_init.py`.
 """
 
 from __future__ import annotations
@@ -39,8 +53,15 @@ MANIFEST_FORMAT = "khabar-brat/1"
 NUMBER, QUOTE, CONTENT, ADDRESSEE = "Number", "Quote", "Content", "Addressee"
 SPAN_TYPES = (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)
 ATTRIBUTES = ("Form", "Nominal", "Value", "Kind", "Unit", "Qualifier", "InName", "QuoteType")
+"""Attributes the import reads; `Value` and `Unit` only from older exports (they are notes now)."""
 ROLES = ("Content", "Source", "Addressee")
 NORM_DB = "khabar"
+NORM_FILE = "khabar.tsv"
+"""The normalization DB's source, in the input format of brat's `tools/norm_db_init.py`."""
+CONF_FILES = ("annotation.conf", "visual.conf", "tools.conf")
+NOTE_KEYS = ("id", "entity_type", "name_ar", "value", "unit")
+"""The keys khabar reads from an annotator note (`key=value; key=value`); others are ignored."""
+HOME = "https://github.com/khabar-benchmark/khabar"
 
 
 def esc(value: str, space: bool = True) -> str:
@@ -49,6 +70,23 @@ def esc(value: str, space: bool = True) -> str:
     for ch, code in pairs + ([(" ", "%20")] if space else []):
         value = value.replace(ch, code)
     return value
+
+
+def esc_note(value: str) -> str:
+    """Escape a free value for a note: `esc(space=False)`, plus a leading or trailing space as
+    `%20`, so that the import may strip what an annotator types around `=` and `;`."""
+    value = esc(value, space=False)
+    core = value.strip(" ")
+    if core == value:
+        return value
+    lead = len(value) - len(value.lstrip(" "))
+    trail = len(value) - len(value.rstrip(" "))
+    return "%20" * lead + core + "%20" * trail if core else "%20" * len(value)
+
+
+def norm_id(doc_id: str, entity_id: str) -> str:
+    """The normalization id of an entity cluster: unique across the folder (see the module docstring)."""
+    return f"{esc(doc_id).replace('/', '%2F')}/{esc(entity_id).replace('/', '%2F')}"
 
 
 def _frag(span: Span, text: str) -> str:
@@ -89,7 +127,7 @@ def document_ann(doc: Document) -> str:
         lines.append(f"{new('A')}\t{name} {target}" + (f" {esc(value)}" if value is not None else ""))
 
     def note(target: str, pairs: list[tuple[str, str]]) -> None:
-        body = "; ".join(f"{k}={esc(v, space=False)}" for k, v in pairs)
+        body = "; ".join(f"{k}={esc_note(v) if k in ('value', 'unit') else esc(v, space=False)}" for k, v in pairs)
         lines.append(f"{new('#')}\tAnnotatorNotes {target}\t{body}")
 
     entities = doc.entity_by_id
@@ -109,17 +147,16 @@ def document_ann(doc: Document) -> str:
             raise KhabarError(f"entity {e.id} has no mention; brat can only carry a cluster through its mentions",
                               field=f"{doc.id}.entities[{e.id}]")
         for m in mentions:
-            lines.append(f"{new('N')}\tReference {tid_of[m.id]} {NORM_DB}:{esc(e.id)}\t{esc(e.name_en, space=False)}")
+            lines.append(f"{new('N')}\tReference {tid_of[m.id]} {NORM_DB}:{norm_id(doc.id, e.id)}\t"
+                         f"{esc(e.name_en, space=False)}")
     for num in doc.numbers:
         tid = t_line(NUMBER, num.span)
-        attr("Value", tid, json.dumps(num.value))
         attr("Kind", tid, num.kind)
-        if num.unit is not None:
-            attr("Unit", tid, num.unit)
         attr("Qualifier", tid, num.qualifier)
         if num.in_name:
             attr("InName", tid)
-        note(tid, [("id", num.id)])
+        note(tid, [("id", num.id), ("value", json.dumps(num.value))]
+             + ([("unit", num.unit)] if num.unit is not None else []))
     for q in doc.quotes:
         source = next(m for m in doc.mentions if m.entity == q.speaker and m.span.key == q.source.key)
         cue = t_line(QUOTE, q.cue)
@@ -133,14 +170,14 @@ def document_ann(doc: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
-def annotation_conf(gold: Gold) -> str:
-    """brat's `annotation.conf` for khabar's labels (Value and Unit list the values in use)."""
-    values = sorted({json.dumps(n.value) for d in gold.documents for n in d.numbers})
-    units = sorted({esc(n.unit) for d in gold.documents for n in d.numbers if n.unit})
+def annotation_conf(gold: Gold | None = None) -> str:
+    """brat's `annotation.conf` for khabar's labels. A number's value and unit are free text in
+    its note (brat's attributes only take closed lists), so no attribute lists values."""
     mention = "|".join(FINE_TYPES)
     return "\n".join(
         [
             "# brat configuration written by khabar (khabar export --format brat)",
+            "# A Number's value and unit go in its Notes field as free text: value=2800; unit=person",
             "[entities]",
             *FINE_TYPES,
             NUMBER,
@@ -156,9 +193,7 @@ def annotation_conf(gold: Gold) -> str:
             "[attributes]",
             f"Form\tArg:{mention}, Value:{'|'.join(FORMS)}",
             f"Nominal\tArg:{mention}",
-            f"Value\tArg:{NUMBER}, Value:{'|'.join(values) or '0'}",
             f"Kind\tArg:{NUMBER}, Value:{'|'.join(NUMBER_KINDS)}",
-            f"Unit\tArg:{NUMBER}, Value:{'|'.join(units) or 'none'}",
             f"Qualifier\tArg:{NUMBER}, Value:{'|'.join(QUALIFIERS)}",
             f"InName\tArg:{NUMBER}",
             f"QuoteType\tArg:{QUOTE}, Value:{'|'.join(QUOTE_TYPES)}",
@@ -167,17 +202,96 @@ def annotation_conf(gold: Gold) -> str:
     )
 
 
+_LABELS = {"PER": "Person", "ORG": "Organization", "GPE": "Geo-political entity", "LOC": "Location",
+           "FAC": "Facility", "NORP": "Nationality, religious or political group", NUMBER: "Number",
+           QUOTE: "Quote cue", CONTENT: "Quote content", ADDRESSEE: "Addressee"}
+_COLOURS = {"PER": "#ffccaa", "ORG": "#8fb2ff", "GPE": "#7fe2ff", "LOC": "#95dfff", "FAC": "#aaaaee",
+            "NORP": "#ffe000", NUMBER: "#c8f0a0", QUOTE: "#e0a0ff", CONTENT: "#f2e6ff", ADDRESSEE: "#ffd1dc"}
+
+
+def visual_conf() -> str:
+    """brat's `visual.conf`: display names and colours of khabar's labels.
+
+    brat has no right-to-left setting: its client lays each line's tokens out left to right, in
+    `visual.conf` or anywhere else (the right-to-left layout some brat-based tools have is
+    WebAnno's extension of brat's visualizer, switched on by WebAnno's server, not brat's). The
+    Arabic is read correctly in brat's span dialog and tooltips; for a right-to-left view of the
+    whole text use `khabar export --format labelstudio`."""
+    short = {QUOTE: "Cue", CONTENT: "Content", ADDRESSEE: "Addr", NUMBER: "Num"}
+    labels = [f"{t} | {_LABELS[t]} | {short.get(t, t)}" for t in (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)]
+    drawing = [f"{t}\tbgColor:{_COLOURS[t]}" for t in (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)]
+    return "\n".join(
+        [
+            "# brat visual configuration written by khabar (khabar export --format brat)",
+            "# brat has no right-to-left option (not here, not in tools.conf): its client draws each",
+            "# line's tokens left to right, so an Arabic line reads word by word from the left. The",
+            "# span dialog and tooltips show the Arabic as written. For a right-to-left view use the",
+            "# Label Studio export (khabar export --format labelstudio).",
+            "[labels]",
+            *labels,
+            "Source | Source | Src",
+            "",
+            "[drawing]",
+            "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+            "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5",
+            "ATTRIBUTE_DEFAULT\tglyph:*",
+            *drawing,
+            "",
+        ]
+    )
+
+
+def tools_conf() -> str:
+    """brat's `tools.conf`: the `khabar` normalization DB (brat drops a normalization whose DB is
+    not declared here when its span is edited) and newline sentence splitting."""
+    return "\n".join(
+        [
+            "# brat tools configuration written by khabar (khabar export --format brat)",
+            "[options]",
+            "Sentences\tsplitter:newline",
+            "",
+            "[normalization]",
+            f"# Each mention's N line links it to its entity cluster, id {NORM_DB}:DOCUMENT/ENTITY.",
+            f"# To look names up in brat, build the DB from {NORM_FILE} with brat's own tool:",
+            f"#   python tools/norm_db_init.py {NORM_FILE}",
+            f"# A new cluster may take any id without a slash ({NORM_DB}:NEW1): khabar reads it as is.",
+            f"{NORM_DB}\tDB:{NORM_DB}, <URL>:{HOME}",
+            "",
+        ]
+    )
+
+
+def _tsv_field(value: str) -> str:
+    return " ".join(value.split()) or "-"
+
+
+def norm_tsv(gold: Gold) -> str:
+    """The normalization DB's source (brat's `tools/norm_db_init.py` input): one line per
+    entity cluster, `ID<TAB>name:Name:NAME<TAB>...` with its English and Arabic names and type."""
+    lines = []
+    for d in gold.documents:
+        for e in d.entities:
+            lines.append("\t".join([norm_id(d.id, e.id), f"name:Name:{_tsv_field(e.name_en)}",
+                                    f"name:Arabic:{_tsv_field(e.name_ar)}", f"info:Type:{e.type}",
+                                    f"info:Document:{_tsv_field(d.id)}"]))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def export_brat(gold: Gold, out: str | Path, overwrite: bool = False) -> list[Path]:
-    """Write `<doc id>.txt` and `<doc id>.ann` per document, `annotation.conf` and `khabar.json`."""
+    """Write `<doc id>.txt` and `<doc id>.ann` per document, brat's `annotation.conf`,
+    `visual.conf` and `tools.conf`, the normalization DB source `khabar.tsv` and `khabar.json`."""
     folder = OutFolder(out, replace=overwrite)
     stems = [safe_doc_id(d.id) for d in gold.documents]
-    folder.check([f"{s}{ext}" for s in stems for ext in (".txt", ".ann")] + ["annotation.conf", MANIFEST])
+    folder.check([f"{s}{ext}" for s in stems for ext in (".txt", ".ann")] + [*CONF_FILES, NORM_FILE, MANIFEST])
     anns = [document_ann(d) for d in gold.documents]  # fail before writing anything
     written = []
     for d, stem, ann in zip(gold.documents, stems, anns):
         written.append(folder.write_text(f"{stem}.txt", d.text))
         written.append(folder.write_text(f"{stem}.ann", ann))
     written.append(folder.write_text("annotation.conf", annotation_conf(gold)))
+    written.append(folder.write_text("visual.conf", visual_conf()))
+    written.append(folder.write_text("tools.conf", tools_conf()))
+    written.append(folder.write_text(NORM_FILE, norm_tsv(gold)))
     manifest = {"format": MANIFEST_FORMAT, "version": gold.version, "documents": [d.id for d in gold.documents]}
     written.append(folder.write_text(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return written
@@ -199,7 +313,7 @@ class _Ann:
         self.spans: dict[str, tuple[str, Span, int]] = {}
         self.events: list[tuple[str, dict[str, str], int]] = []
         self.attrs: dict[str, dict[str, tuple[str | None, int]]] = {}
-        self.norms: list[tuple[str, str, str, int]] = []
+        self.norms: list[tuple[str, str, str, str, int]] = []
         self.notes: dict[str, tuple[dict[str, str], int]] = {}
         self.order: list[str] = []
         for ln, line in enumerate(source.splitlines(), start=1):
@@ -237,27 +351,42 @@ class _Ann:
         slot[name] = (unquote(parts[2]) if len(parts) == 3 else None, ln)
 
     def _norm(self, aid: str, cols: list[str], ln: int) -> None:
-        """An N line: a mention's link to its entity cluster (khabar's own ids keep no db prefix)."""
+        """An N line: a mention's link to its entity cluster, as (target, db, raw key, name).
+
+        brat's server writes the text field after one tab or two, or leaves a trailing tab, or
+        none: every tab-separated field after the first two is read, and at most one may hold
+        text (khabar escapes a tab inside a name)."""
         parts = cols[1].split(" ")
         if len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
             raise self.err(f"normalization line needs 'Reference TARGET DB:KEY': {cols[1]!r}", ln, aid)
         db, _, key = parts[2].partition(":")
-        key = unquote(key)
-        entity = key if db == NORM_DB else f"{db}:{key}"
-        name = unquote(cols[2]) if len(cols) > 2 else ""
-        self.norms.append((parts[1], entity, name, ln))
+        if not db or not key:
+            raise self.err(f"normalization id {parts[2]!r} needs a DB and a key (DB:KEY)", ln, aid)
+        texts = [c for c in cols[2:] if c]
+        if len(texts) > 1:
+            raise self.err(f"normalization line has {len(texts)} text fields; expected at most one", ln, aid)
+        name = unquote(texts[0]) if texts else ""
+        self.norms.append((parts[1], db, key, name, ln))
 
     def _note(self, aid: str, cols: list[str], ln: int) -> None:
-        """A # line: the khabar fields (id, entity_type, name_ar) carried in an annotator note."""
+        """A # line: the khabar fields carried in an annotator note (`key=value; ...`, `NOTE_KEYS`).
+
+        name_ar keeps its spaces; a number's value and unit, which annotators type, are stripped
+        (a space that belongs to them is escaped as `%20`). Note text after a second tab, which
+        brat may leave, is part of the note."""
         parts = cols[1].split(" ")
         if len(parts) < 2:
             raise self.err(f"note line needs 'AnnotatorNotes TARGET': {cols[1]!r}", ln, aid)
+        if parts[1] in self.notes:
+            raise self.err(f"{parts[1]} has a second note", ln, aid)
         pairs = {}
-        for seg in (cols[2] if len(cols) > 2 else "").split(";"):
-            k, eq, v = seg.partition("=")  # values keep their spaces; `;` inside is escaped
+        for seg in "\t".join(cols[2:]).split(";"):
+            k, eq, v = seg.partition("=")  # `;` inside a value is escaped
             k = k.strip()
-            if eq and k in ("id", "entity_type", "name_ar"):
-                pairs[k] = unquote(v)
+            if eq and k in NOTE_KEYS:
+                if k in pairs:
+                    raise self.err(f"note gives {k}= twice", ln, f"{parts[1]}.{k}")
+                pairs[k] = unquote(v.strip() if k in ("value", "unit") else v)
         self.notes[parts[1]] = (pairs, ln)
 
     def _t(self, aid: str, cols: list[str], ln: int) -> None:
@@ -371,21 +500,39 @@ def _check_targets(ann: _Ann) -> None:
             raise ann.err(f"note on unknown annotation {target}", ln, target)
 
 
+def _entity_id(b: _Build, db: str, key: str, ln: int, aid: str) -> str:
+    """The entity id of a normalization: `khabar:DOC/ENTITY` of this document, `khabar:ENTITY`,
+    or, from another DB, `DB:KEY` itself."""
+    if db != NORM_DB:
+        return f"{db}:{unquote(key)}"
+    doc, slash, ent = key.partition("/")
+    if not slash:
+        return unquote(key)
+    if unquote(doc) != b.doc_id:
+        raise b.ann.err(f"{NORM_DB}:{key} is a cluster of document {unquote(doc)!r}, not of {b.doc_id!r}", ln, aid)
+    if not ent:
+        raise b.ann.err(f"normalization id {NORM_DB}:{key} names no entity after the slash", ln, aid)
+    return unquote(ent)
+
+
 def _clusters(b: _Build) -> tuple[dict[str, str], dict[str, dict]]:
-    """The N lines, in order: each linked mention's entity, and the clusters in order with their English names."""
+    """The N lines, in order: each linked mention's entity, and the clusters in order with their
+    English names (a line without text names nothing; two lines with text must agree)."""
     ann = b.ann
     entity_of: dict[str, str] = {}
     clusters: dict[str, dict] = {}
-    for target, eid, name_en, ln in ann.norms:
+    for target, db, key, name_en, ln in ann.norms:
         if target not in ann.spans or ann.spans[target][0] not in FINE_TYPES:
             raise ann.err(f"Reference target {target} is not an entity mention", ln, target)
         if target in entity_of:
             raise ann.err(f"{target} is linked twice", ln, target)
+        eid = _entity_id(b, db, key, ln, target)
         entity_of[target] = eid
-        rec = clusters.setdefault(eid, {"id": eid, "type": None, "name_en": name_en, "name_ar": None})
-        if rec["name_en"] != name_en:
+        rec = clusters.setdefault(eid, {"id": eid, "type": None, "name_en": None, "name_ar": None})
+        if name_en and rec["name_en"] and rec["name_en"] != name_en:
             raise ann.err(f"entity {eid} is named {name_en!r} here and {rec['name_en']!r} before", ln,
                           f"{eid}.name_en")
+        rec["name_en"] = rec["name_en"] or name_en or None
         b.origin(eid, ln)
     return entity_of, clusters
 
@@ -434,25 +581,60 @@ def _mentions(b: _Build, entity_of: dict[str, str], clusters: dict[str, dict]) -
 
 
 def _default_names(clusters: dict[str, dict], mentions: list[dict]) -> None:
-    """A cluster without a noted type or Arabic name takes its first mention's type and text."""
+    """A cluster without a noted type, Arabic or English name takes its first mention's type and text."""
     for rec in clusters.values():
         first = next(m for m in mentions if m["entity"] == rec["id"])
         rec["type"] = rec["type"] or first["type"]
         rec["name_ar"] = rec["name_ar"] or first["text"]
+        rec["name_en"] = rec["name_en"] or first["text"]
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+_GROUPED = re.compile(r"-?\d{1,3}(?:[,٬]\d{3})+(?:\.\d+)?")
+
+
+def parse_value(text: str) -> int | float | None:
+    """A number an annotator typed: a JSON number, in Western, Arabic-Indic or Persian digits,
+    with an optional Arabic decimal separator (٫) and thousands grouping (`2,800`, `٢٬٨٠٠`);
+    None for anything else (a boolean, NaN or infinity is not a number)."""
+    t = text.strip().translate(_DIGITS)
+    if _GROUPED.fullmatch(t):
+        t = t.replace(",", "").replace("٬", "")
+    try:
+        value = json.loads(t)
+    except (ValueError, RecursionError):  # ValueError: not JSON, or an integer past Python's digit limit
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        return None
+    return value
+
+
+def _from_note_or_attr(ann: _Ann, tid: str, key: str, attr: str) -> tuple[str | None, int | None, str]:
+    """(text, line, where) of a number's `key` in its note, or of the older `attr` attribute; both is an error."""
+    notes, nln = ann.notes.get(tid, ({}, None))
+    raw, aln = ann.attr(tid, attr)
+    if key in notes and ann.has(tid, attr):
+        raise ann.err(f"{tid} has a {key} in its note and a {attr} attribute; keep one", aln, f"{tid}.{attr}")
+    if key in notes:
+        return notes[key], nln, f"{tid}.note.{key}"
+    return raw, aln, f"{tid}.{attr}"
 
 
 def _number_value(ann: _Ann, tid: str, ln: int) -> int | float:
-    """The JSON number in a Number span's required Value attribute (a boolean is not a number)."""
-    raw_value, vln = ann.attr(tid, "Value")
-    if raw_value is None:
-        raise ann.err(f"{tid} needs a Value attribute (a JSON number)", vln or ln, f"{tid}.Value")
-    try:
-        value = json.loads(raw_value)
-    except json.JSONDecodeError:
-        value = None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ann.err(f"value {raw_value!r} is not a number", vln, f"{tid}.Value")
+    """A Number span's required value: `value=` in its note (or an older export's Value attribute)."""
+    raw_value, vln, where = _from_note_or_attr(ann, tid, "value", "Value")
+    if raw_value is None or not raw_value.strip():
+        raise ann.err(f"{tid} needs a value: write value=NUMBER in its note", vln or ln, f"{tid}.note.value")
+    value = parse_value(raw_value)
+    if value is None:
+        raise ann.err(f"value {raw_value!r} is not a number", vln, where)
     return value
+
+
+def _number_unit(ann: _Ann, tid: str) -> str | None:
+    """A Number span's optional unit: `unit=` in its note (or an older export's Unit attribute); empty is none."""
+    unit, _, _ = _from_note_or_attr(ann, tid, "unit", "Unit")
+    return unit if unit else None
 
 
 def _numbers(b: _Build) -> list[dict]:
@@ -467,7 +649,7 @@ def _numbers(b: _Build) -> list[dict]:
         nid = ann.notes.get(tid, ({}, None))[0].get("id") or fresh_id(tid, b.used)
         numbers.append({"id": nid, **span.to_dict(), "value": value,
                         "kind": ann.enum(tid, "Kind", NUMBER_KINDS, None, ln),
-                        "unit": ann.attr(tid, "Unit")[0],
+                        "unit": _number_unit(ann, tid),
                         "qualifier": ann.enum(tid, "Qualifier", QUALIFIERS, "exact", ln),
                         "in_name": ann.flag(tid, "InName")})
         b.origin(nid, ln)
