@@ -13,7 +13,7 @@ family name with the article ends it. The word lists are in `khabar.baselines.ga
 from __future__ import annotations
 
 from . import gazetteers as gz
-from .rules_ner import Candidate, NerMention, Text, definite, name_key, occurrences
+from .rules_text import Candidate, NerMention, Text, definite, name_key, occurrences
 
 MAX_NAME = 5
 MAX_DESCRIPTION = 7

@@ -19,7 +19,8 @@ from khabar.tokens import boundaries
 
 TEST = load_gold()
 RULE_MODULES = ("khabar.baselines.gazetteers", "khabar.baselines.rules", "khabar.baselines.rules_ner",
-                "khabar.baselines.rules_quotes", "khabar.baselines.rules_numbers")
+                "khabar.baselines.rules_text", "khabar.baselines.rules_persons", "khabar.baselines.rules_quotes",
+                "khabar.baselines.rules_numbers")
 
 
 def _runs(text: str, n: int = 5) -> set[tuple[str, ...]]:
