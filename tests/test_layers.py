@@ -11,6 +11,7 @@ from tests.conftest import REPO
 ROOTS = {"khabar": REPO / "benchmark", "khabar.baselines": REPO / "baselines"}
 APP = {"khabar.cli", "khabar.__main__", "khabar.commands", "khabar.leaderboard", "khabar.runner",
        "khabar.robustness", "khabar.report", "khabar.plots", "khabar.tables"}
+APP_PACKAGES = ("khabar.harness",)  # every module below these is app too (the LLM evaluation harnesses)
 ORDER = {"core": 0, "baselines": 1, "app": 2}
 
 
@@ -49,7 +50,9 @@ def imports(name: str, path: Path, is_package: bool, known) -> set[str]:
 
 
 def layer(name: str) -> str:
-    return "app" if name in APP else "baselines" if name.startswith("khabar.baselines") else "core"
+    if name in APP or any(name == p or name.startswith(p + ".") for p in APP_PACKAGES):
+        return "app"
+    return "baselines" if name.startswith("khabar.baselines") else "core"
 
 
 def graph() -> dict[str, set[str]]:
@@ -60,6 +63,7 @@ def graph() -> dict[str, set[str]]:
 def test_every_app_module_exists():
     known = modules()
     assert APP <= set(known), APP - set(known)
+    assert set(APP_PACKAGES) <= set(known), set(APP_PACKAGES) - set(known)
 
 
 def test_layers_point_one_way():

@@ -186,19 +186,18 @@ machine-translated paragraph with a corrupted name, a direct quote and an implic
 a mixed quote with apposition and a range). Each holds every one of its quotes whole."""
 
 
-def few_shot_example(doc, paragraph: int) -> dict:
-    """One example from a gold document's paragraph: the text and, as strings, every entity,
-    quote and number inside it (what a perfect model would answer)."""
-    p = doc.paragraphs()[paragraph]
+def gold_items(doc, start: int = 0, end: int | None = None) -> dict:
+    """Every entity, quote and number of gold `doc` inside `[start, end)` (default: all of it),
+    as strings in order of appearance: what a perfect model would answer."""
+    end = len(doc.text) if end is None else end
 
     def inside(s) -> bool:
-        return s is None or (p.start <= s.start and s.end <= p.end)
+        return s is None or (start <= s.start and s.end <= end)
 
     quotes = [q for q in doc.quotes if inside(q.content) or inside(q.cue)]
     if not all(inside(q.content) and inside(q.cue) and inside(q.source) for q in quotes):
-        raise ValueError(f"{doc.id} paragraph {paragraph}: a quote reaches outside the paragraph")
+        raise ValueError(f"{doc.id} [{start}, {end}): a quote reaches outside")
     return {
-        "text": p.text,
         "entities": [{"text": m.text, "type": m.type} for m in sorted(doc.ner_mentions, key=lambda m: m.start)
                      if inside(m.span)],
         "quotes": [{"cue": q.cue.text, "content": q.content.text, "source": q.source.text, "type": q.type}
@@ -206,6 +205,16 @@ def few_shot_example(doc, paragraph: int) -> dict:
         "numbers": [{"text": n.text, "value": n.value, "kind": n.kind, "unit": n.unit}
                     for n in sorted(doc.numbers, key=lambda n: n.start) if inside(n.span)],
     }
+
+
+def few_shot_example(doc, paragraph: int) -> dict:
+    """One example from a gold document's paragraph: the text and, as strings, every entity,
+    quote and number inside it (what a perfect model would answer)."""
+    p = doc.paragraphs()[paragraph]
+    try:
+        return {"text": p.text, **gold_items(doc, p.start, p.end)}
+    except ValueError:
+        raise ValueError(f"{doc.id} paragraph {paragraph}: a quote reaches outside the paragraph") from None
 
 
 @functools.cache

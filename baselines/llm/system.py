@@ -1,8 +1,9 @@
 """The `llm` system: any OpenAI-compatible chat model, prompted for khabar's three tasks.
 
 For each document (or paragraph, `unit="paragraph"`) and each task (or once for all three,
-`joint=True`) it sends one chat request, parses the JSON answer (`parse.py`), aligns every
-returned string to offsets (`khabar.align`) and builds predictions. Items that cannot be
+`joint=True`) it sends one chat request; `answers.AnswerReader` parses the JSON answer
+(`parse.py`), aligns every returned string to offsets (`khabar.align`) and builds predictions,
+as it does for the lm-evaluation-harness and inspect-ai tasks. Items that cannot be
 aligned or used are kept in `LLMPrediction.unaligned` and in `system.unaligned`, so they count
 as false positives instead of vanishing. Responses are cached on disk (`cache.py`).
 """
@@ -16,15 +17,14 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from khabar.align import Aligner, Unaligned
 from khabar.errors import KhabarError
-from khabar.model import Document, PredEntity, PredNumber, PredQuote, Prediction
+from khabar.model import Document, Prediction
 from khabar.scoring.tasks import TASKS
 
 from . import prompts
+from .answers import AnswerReader, LLMPrediction, empty_prediction  # noqa: F401  (LLMPrediction: re-exported)
 from .cache import ResponseCache, cache_key, document_hash
 from .client import ChatClient, StructuredOutputRejected, endpoint_url
-from .parse import extract_json, normalize_item, task_list
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 JOINT = "joint"
@@ -44,17 +44,6 @@ def resolve_config(model: str | None = None, base_url: str | None = None, api_ke
     if base_url is None and env.get("OPENAI_API_KEY"):
         base_url = OPENAI_BASE_URL
     return model, base_url, api_key
-
-
-@dataclass
-class LLMPrediction(Prediction):
-    """A `Prediction` whose `unaligned` list (dicts as `khabar.align.Unaligned.to_dict`) is
-    always written, even when empty, so a file shows that alignment was checked."""
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        out["meta"] = {"unaligned": list(self.unaligned)}
-        return out
 
 
 @dataclass
@@ -190,10 +179,14 @@ class LLMSystem:
 
     def _reset(self) -> None:
         self.usage: dict[str, UsageRow] = defaultdict(UsageRow)
-        self.unaligned: list[dict] = []  # every Unaligned record of the last predict, with its document
-        self.problems: list[dict] = []  # repairs and field-level problems that dropped nothing
-        self.notes: Counter = Counter()  # JSON repairs and field renames, counted
-        self.methods: dict[str, Counter] = defaultdict(Counter)  # alignment views used, per task
+        # answers become predictions through the reader every way of running an LLM shares; its
+        # records are the system's: every Unaligned record of the last predict (with its document),
+        # the repairs that dropped nothing, JSON repairs and renames (counted), alignment views per task
+        self.reader = AnswerReader()
+        self.unaligned: list[dict] = self.reader.unaligned
+        self.problems: list[dict] = self.reader.problems
+        self.notes: Counter = self.reader.notes
+        self.methods: dict[str, Counter] = self.reader.methods
         self.elapsed = 0.0
 
     def predict(self, documents: list[Document]) -> list[Prediction]:
@@ -203,14 +196,11 @@ class LLMSystem:
         requests0, retries0 = self.client.requests, self.client.retries
         jobs = self._jobs(documents)
         answers = self._run(jobs, documents)
-        preds = [
-            LLMPrediction(id=d.id, **{_FIELD[t]: [] for t in self.tasks}) for d in documents
-        ]
-        aligners = [Aligner(d.text) for d in documents]
-        state = [defaultdict(set) for _ in documents]
+        preds = [empty_prediction(d, self.tasks) for d in documents]
         unusable = []
         for job, ans in zip(jobs, answers):
-            why = self._apply(job, ans, documents[job.doc], aligners[job.doc], preds[job.doc], state[job.doc])
+            why = self.reader.read(documents[job.doc], preds[job.doc], ans.text, job.tasks, unit=job.unit,
+                                   finish_reason=ans.finish_reason)
             if why:
                 unusable.append((job, why))
             if ans.entry is not None and (not why or self.lenient):
@@ -313,94 +303,6 @@ class LLMSystem:
                 row.completion_tokens += ans.completion_tokens or 0
         return ans
 
-    # -- from answer to predictions ---------------------------------------------------------
-
-    def _apply(self, job: _Job, ans: _Answer, doc: Document, aligner: Aligner, pred: LLMPrediction, state
-               ) -> str | None:
-        """Turn one answer into predictions; returns why it was unusable (no list of a task
-        could be read from it), or None."""
-        unusable = None
-        obj, notes = extract_json(ans.text)
-        if ans.finish_reason == "length":
-            notes.append("answer cut off at max_tokens")
-        for n in notes:
-            self.notes[n] += 1
-        for task in job.tasks:
-            items, tnotes = task_list(obj, task, joint=len(job.tasks) > 1) if obj is not None else (None, [])
-            for n in tnotes:
-                self.notes[n] += 1
-            para = _paragraph_of(doc, *job.unit)
-            if items is None:
-                what = "; ".join(notes + tnotes) or ("an empty answer" if not ans.text.strip() else "no answer")
-                unusable = unusable or f"no {task} list could be read ({what})"
-                self._problem(doc, Unaligned(task, "answer", ans.text[:200], f"no {task} list could be read ({what})", {}, para))
-                continue
-            renames: list[str] = []
-            cursor = job.unit[0]
-            for raw in items:
-                item, probs = normalize_item(raw, task, renames)
-                for p in probs:
-                    rec = Unaligned(task, p.part, p.text, p.reason, p.item, _where(doc, job.unit, cursor))
-                    self._unaligned(doc, pred, rec) if p.dropped else self._problem(doc, rec)
-                if item is None:
-                    continue
-                cursor = self._align(task, item, job.unit, cursor, aligner, doc, pred, state)
-            for r in renames:
-                self.notes[r] += 1
-        return unusable
-
-    def _align(self, task, item, unit, cursor, aligner: Aligner, doc, pred, state) -> int:
-        if task == "quotes":
-            return self._align_quote(item, unit, cursor, aligner, doc, pred, state)
-        a = aligner.find(item["text"], snap=True, cursor=cursor, used=state[task], within=_scope(doc, unit))
-        if not a.ok:
-            self._unaligned(doc, pred, Unaligned(task, "item", item["text"], a.reason, item, _where(doc, unit, cursor)))
-            return cursor
-        self.methods[task][a.method + (" (snapped)" if a.snapped else "")] += 1
-        state[task].add(a.span.key)
-        if task == "ner":
-            pred.entities.append(PredEntity(a.span, item["type"]))
-        else:
-            pred.numbers.append(PredNumber(a.span, item["value"], item["kind"], item["unit"]))
-        return a.span.end
-
-    def _align_quote(self, item, unit, cursor, aligner: Aligner, doc, pred, state) -> int:
-        a = aligner.find(item["content"], snap=True, cursor=cursor, used=state["quotes"], within=_scope(doc, unit))
-        if not a.ok:
-            self._unaligned(doc, pred, Unaligned("quotes", "item", item["content"], "content: " + a.reason, item,
-                                                 _where(doc, unit, cursor)))
-            return cursor
-        content = a.span
-        self.methods["quotes"][a.method + (" (snapped)" if a.snapped else "")] += 1
-        state["quotes"].add(content.key)
-        pi = _paragraph_of(doc, *content.key)
-        within = doc.paragraphs()[pi].key if pi is not None else unit
-        cue = source = None
-        if item.get("cue"):
-            c = aligner.find(item["cue"], snap=True, near=content.key, exclude=content.key, used=state["cue"], within=within)
-            if c.ok:
-                cue = c.span
-                state["cue"].add(cue.key)
-            else:
-                self._unaligned(doc, pred, Unaligned("quotes", "cue", item["cue"], c.reason, item, pi))
-        if item.get("source"):
-            anchor = cue.key if cue else content.key
-            s = aligner.find(item["source"], snap=True, near=anchor, exclude=content.key, within=within)
-            if s.ok:
-                source = s.span
-            else:
-                self._unaligned(doc, pred, Unaligned("quotes", "source", item["source"], s.reason, item, pi))
-        pred.quotes.append(PredQuote(cue, content, source, item.get("type")))
-        return content.end
-
-    def _unaligned(self, doc: Document, pred: LLMPrediction, rec: Unaligned) -> None:
-        d = rec.to_dict()
-        pred.unaligned.append(d)
-        self.unaligned.append({"document": doc.id, **d})
-
-    def _problem(self, doc: Document, rec: Unaligned) -> None:
-        self.problems.append({"document": doc.id, **rec.to_dict()})
-
     # -- the report ---------------------------------------------------------------------------
 
     def cost(self) -> tuple[float, float] | None:
@@ -447,8 +349,6 @@ class LLMSystem:
         return "\n".join(lines)
 
 
-_FIELD = {"ner": "entities", "quotes": "quotes", "numbers": "numbers"}
-
 
 def _flag(name: str, value) -> bool:
     if isinstance(value, str):
@@ -468,26 +368,6 @@ def _num(name: str, value, kind, optional: bool = False):
         return kind(value)
     except (TypeError, ValueError):
         raise KhabarError(f"option {name}: expected a{'n integer' if kind is int else ' number'}, not {value!r}") from None
-
-
-def _scope(doc: Document, unit: tuple[int, int]) -> tuple[int, int] | None:
-    """The part of the document a prompt was about, or None for the whole document."""
-    return None if unit == (0, len(doc.text)) else unit
-
-
-def _where(doc: Document, unit: tuple[int, int], cursor: int) -> int | None:
-    """The paragraph an unaligned item belongs to: the one the prompt was about, or (for a
-    whole-document prompt) the one where the model's previous item of the list was."""
-    p = _paragraph_of(doc, *unit)
-    return p if p is not None else _paragraph_of(doc, cursor, cursor)
-
-
-def _paragraph_of(doc: Document, start: int, end: int) -> int | None:
-    """The index of the paragraph holding `[start, end)`, or None when it spans several."""
-    for i, p in enumerate(doc.paragraphs()):
-        if p.start <= start and end <= p.end:
-            return i
-    return None
 
 
 def _missing(model: str | None, base_url: str | None) -> str | None:
