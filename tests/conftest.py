@@ -25,7 +25,8 @@ def doc(gold):
 
 # Tests that skip where an optional tool or outside file is missing (a developer's machine)
 # must not skip in CI, which installs them all: there a skip for one of these reasons fails.
-REQUIRED_IN_CI = ("chromium", "torch", "transformers", "Wojood", "Recognizers-Text", "oldest datasets")
+REQUIRED_IN_CI = ("chromium", "torch", "transformers", "Wojood", "Recognizers-Text", "oldest datasets", "lm_eval",
+                  "inspect_ai")
 
 
 @pytest.hookimpl(hookwrapper=True)
