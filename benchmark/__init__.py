@@ -6,12 +6,29 @@ IOB2 view (`iob`), the validator (`validate`) and the scorer (`scoring`).
 
 from __future__ import annotations
 
+import importlib
+
 from .version import __version__
 
 from .errors import KhabarError
-from .gold import load_gold, load_split
-from .model import Document, Entity, Gold, Mention, Number, Prediction, Quote, Span
 
+_WHERE = {"load_gold": "gold", "load_split": "gold", "Document": "model", "Entity": "model", "Gold": "model",
+          "Mention": "model", "Number": "model", "Prediction": "model", "Quote": "model", "Span": "model"}
+"""Names loaded on first use (PEP 562): `khabar --help` and `khabar score --conll` never read the
+gold model."""
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def load(name: str = "ner", split: str | None = None):
@@ -21,6 +38,19 @@ def load(name: str = "ner", split: str | None = None):
     from .hub import load as _load
 
     return _load(name, split=split)
+
+
+def metric_path() -> str:
+    """The folder of khabar's `evaluate` metric, for `evaluate.load(khabar.metric_path())`: the
+    copy the wheel ships (`khabar/metrics/khabar`) or, in a checkout, `metrics/khabar`. It is
+    also a Hugging Face Space (app.py, README.md, requirements.txt), ready to push."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    for folder in (here / "metrics" / "khabar", here.parent / "metrics" / "khabar"):
+        if (folder / "khabar.py").is_file():
+            return str(folder)
+    raise KhabarError("khabar's evaluate metric is missing from this install (no metrics/khabar/khabar.py)")
 
 
 __all__ = [
@@ -37,4 +67,5 @@ __all__ = [
     "load",
     "load_gold",
     "load_split",
+    "metric_path",
 ]

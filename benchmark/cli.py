@@ -7,6 +7,7 @@ Heavy libraries are imported inside the commands that need them, so `khabar --he
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,7 +16,29 @@ import typer
 
 from .errors import KhabarError
 
+
+class _Group(typer.core.TyperGroup):
+    """The command group: help in plain text, each command listed with its whole summary.
+
+    typer draws help with rich when rich is installed, and importing its help module costs
+    more than typer itself (twice `python -c "import typer"`); plain help keeps `khabar --help`
+    near that floor, with the same words (click would cut a long summary to the width)."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=1 << 30)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=_Group,
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 1000},  # as wide as the terminal, as rich's help was
     add_completion=False,
     no_args_is_help=True,
     help="khabar: a benchmark for Arabic news information extraction (NER, quotes, numbers).",
@@ -197,6 +220,16 @@ def systems() -> None:
         typer.echo(f"{name:16} {'ready' if not why else 'skipped: ' + why}  {entry.description}")
 
 
+@app.command("harness-path")
+def harness_path(
+    harness: str = typer.Argument(..., help="lm-eval (the folder for --include_path) or inspect (the tasks file)."),
+) -> None:
+    """Print where an LLM evaluation harness finds khabar's tasks (see docs/LLM.md)."""
+    from .harness import harness_path as path_of
+
+    typer.echo(str(path_of(harness)))
+
+
 @app.command()
 def leaderboard(
     system: list[str] = typer.Option([], "--system", "-s", help="Only these systems (repeatable)."),
@@ -358,6 +391,79 @@ def push(
         typer.echo(f"{verb} {len(files)} file(s), {sum(s for _, s in files)} bytes to datasets/{repo_id}")
 
 
+_INT = re.compile(r"-?[0-9]{1,18}")
+"""An int option's value that needs no judgement: decimal digits, an optional minus sign."""
+
+
+class _DirectParam:
+    """Coercion of one plain parameter (str, int, bool or Path, one value) without pydantic.
+
+    typer (0.2x) coerces every parameter through a pydantic TypeAdapter built on first use,
+    which imports pydantic: a tenth of a second of every cold start, for options that are
+    plain strings, integers, flags and paths. This takes the values that need no judgement (a
+    string, a default, an integer in decimal digits, a path, checked by typer's own path
+    code) and hands every other value to typer's own coercion, so values and error messages
+    stay typer's (tests/test_cold_start.py compares both on many values)."""
+
+    def __init__(self, descriptor, build, coerce_path) -> None:
+        self.descriptor, self.build, self.coerce_path = descriptor, build, coerce_path
+        self.kind = descriptor.annotation
+        self.full = None
+
+    def coerce(self, value, param, ctx):
+        kind = self.kind
+        if value is None:
+            return None
+        if kind is str and isinstance(value, str) or kind is bool and isinstance(value, bool):
+            return value
+        if kind is int and (type(value) is int or isinstance(value, str) and _INT.fullmatch(value)):
+            return int(value)
+        if kind is Path and isinstance(value, str) and value and "\0" not in value:
+            return Path(self.coerce_path(value, self.descriptor.parameter_info, path_type=None, param=param, ctx=ctx))
+        if self.full is None:
+            self.full = self.build(self.descriptor)
+        return self.full.coerce(value, param=param, ctx=ctx)
+
+
+def _direct_params(command) -> None:
+    """Give the plain parameters of `command` and its subcommands `_DirectParam` coercion,
+    where this typer coerces through pydantic (elsewhere: nothing to do)."""
+    try:
+        from typer._coercion import build_runtime_param
+        from typer._param_types import coerce_cli_path
+    except ImportError:
+        return
+    todo = [command]
+    while todo:
+        cmd = todo.pop()
+        todo.extend(getattr(cmd, "commands", {}).values())
+        try:  # the --help option, made (once) on first use
+            helper = [cmd.get_help_option(typer.Context(cmd))]
+        except Exception:  # noqa: BLE001 - another typer: its help option coerces as it does
+            helper = []
+        for p in [*cmd.params, *(h for h in helper if h is not None)]:
+            d = getattr(p, "type_descriptor", None)
+            info = getattr(d, "parameter_info", None)
+            if (d is None or getattr(p, "_runtime_param", False) is not None or p.multiple or p.nargs != 1
+                    or d.annotation not in (str, int, bool, Path) or d.file_annotation is not None
+                    or any(getattr(info, a, None) is not None for a in ("parser", "min", "max", "path_type"))
+                    or getattr(info, "clamp", False)):
+                continue
+            p._runtime_param = _DirectParam(d, build_runtime_param, coerce_cli_path)
+
+
+_COMMAND = None
+
+
+def command():
+    """The click command of the app (built once), with `_DirectParam` coercion."""
+    global _COMMAND
+    if _COMMAND is None:
+        _COMMAND = typer.main.get_command(app)
+        _direct_params(_COMMAND)
+    return _COMMAND
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app on `argv` and return its exit code (see `errors`): every failure one line
     on stderr, a traceback only when KHABAR_DEBUG=1."""
@@ -365,7 +471,7 @@ def run(argv: list[str] | None = None) -> int:
 
     cx = _click_exceptions()
     try:
-        code = typer.main.get_command(app).main(args=argv, prog_name="khabar", standalone_mode=False)
+        code = command().main(args=argv, prog_name="khabar", standalone_mode=False)
         code = code if isinstance(code, int) else 0
         if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
             _say("error: interrupted")
@@ -407,7 +513,7 @@ def _command(argv: list[str] | None) -> str:
     """The subcommand named in `argv` followed by a space, when it is one (for the help hint)."""
     args = sys.argv[1:] if argv is None else argv
     name = next((a for a in args if not a.startswith("-")), "")
-    return f"{name} " if name in typer.main.get_command(app).commands else ""
+    return f"{name} " if name in command().commands else ""
 
 
 def _say(line: str) -> None:

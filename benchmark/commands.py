@@ -24,9 +24,6 @@ def load(pred: str, gold_path: str | Path | None, lenient: bool, echo=None):
 def score_command(*, pred: str | None, gold_path: str | Path | None, scheme: str, tasks: str | None, as_json: bool,
                   details: Path | None, lenient: bool, conll: str | None, n_boot: int, seed: int, force: bool,
                   full: bool) -> None:
-    from .scoring import score
-    from .scoring.render import print_report
-
     def err(msg):
         print(msg, file=sys.stderr)
 
@@ -37,6 +34,8 @@ def score_command(*, pred: str | None, gold_path: str | Path | None, scheme: str
             raise KhabarError("give a predictions file or --conll, not both")
         report = score_conll(conll, n_boot=n_boot, seed=seed)
     else:
+        from .scoring.scorer import score
+
         if pred is None:
             raise KhabarError("missing predictions file (or --conll FILE)")
         gold, preds = load(pred, gold_path, lenient, err)
@@ -50,7 +49,13 @@ def score_command(*, pred: str | None, gold_path: str | Path | None, scheme: str
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print_report(report, full=full)
+        from .scoring.render import plain_report, print_report
+
+        text = None if sys.stdout.isatty() else plain_report(report, full=full)
+        if text is None:
+            print_report(report, full=full)  # rich: a terminal, or text rich would change
+        else:
+            sys.stdout.write(text)
 
 
 def compare_command(*, a: str, b: str, gold_path: str | Path | None, scheme: str, tasks: str | None, method: str, n: int,

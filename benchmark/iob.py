@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import Document, Span
-from .schema import map_type
-from .tokens import Token, sentences
+if TYPE_CHECKING:  # the tag functions need none of these: `scoring.conll` imports this module cold
+    from .model import Document, Span
+    from .tokens import Token
 
 PREFIX_CODE = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
 """Each prefix's small integer code (the numpy decoder of `scoring.conll` works on these)."""
@@ -149,6 +150,9 @@ def spans_to_tags(tokens: list[Token], spans: list[tuple[Span, str]]) -> list[st
 
 def iob2(doc: Document, scheme: str = "fine") -> list[tuple[list[Token], list[str]]]:
     """(tokens, tags) per paragraph of `doc` in `scheme`; unscored types become O."""
+    from .schema import map_type
+    from .tokens import sentences
+
     labelled = []
     for m in doc.ner_mentions:
         label = map_type(m.type, scheme)

@@ -1,23 +1,30 @@
-"""Speed and memory of khabar's NER scorer against seqeval and nervaluate, on one synthetic corpus.
+"""Speed, cold start and memory of `khabar score`, against seqeval and nervaluate, as a user runs them.
 
-Writes a conlleval-format corpus of N tokens (default 4,000,000; well-formed IOB2 gold and
-predictions, about 8 entities per 100 tokens, a system of roughly 0.85-0.9 F1), then scores it
-in separate child processes, each reading the same file:
+Every number is a whole process (interpreter start, imports, reading the file, printing), and
+every ratio is taken inside this one run, from the medians of interleaved rounds, so the load
+of a shared machine moves the absolute times but hardly the ratios. Three parts:
 
-    khabar       `score_conll(path)`: all four modes, micro, macro and per type, streamed
-    seqeval      classification_report, default (conlleval) mode
-    seqeval-strict  classification_report(mode='strict', scheme=IOB2)
-    nervaluate   Evaluator(...).evaluate(), all four modes
+1. Speed. A synthetic conlleval corpus of N tokens (default 2,000,000; well-formed IOB2 gold
+   and predictions, about 8 entities per 100 tokens, a system of roughly 0.85-0.9 F1) scored by
 
-and checks that the numbers agree: khabar strict micro/macro P/R/F1 and per-type against both
-seqeval runs, and every mode's five counts (micro and per type) against nervaluate. It prints
-wall time (reading included), tokens per second, peak memory (max RSS of the child) and
-khabar's speed-up over each peer (by wall time, and by CPU time, which the load of a shared
-machine disturbs less), and khabar's peak memory on a quarter of the corpus beside the whole,
-to show that it does not grow. Exits 1 if any number differs.
+       khabar           `khabar score --conll F --json --n-boot 0`   all four modes, micro, macro, per type
+       khabar+CI        `khabar score --conll F --json`              the same with the default 1,000-resample intervals
+       seqeval          classification_report, default (conlleval) mode
+       seqeval strict   classification_report(mode='strict', scheme=IOB2)
+       nervaluate       Evaluator(...).evaluate(), all four modes
 
-    python benchmarks/score_speed.py                      # 4M tokens
-    python benchmarks/score_speed.py --tokens 1000000 --boot --cold
+   and the numbers checked: khabar strict micro/macro/per-type P/R/F1 against both seqeval
+   modes, every mode's five counts (micro and per type) against nervaluate, and khabar+CI's
+   point numbers against khabar's. Exits 1 if any differs.
+2. Cold start. `khabar score` on the shipped gold (oracle predictions, table output, default
+   intervals) against `python -c "import numpy"`, and `khabar --help` against
+   `python -c "import typer"`: the floor each command stands on.
+3. Memory. Peak RSS of `khabar score --conll F --json` (default intervals) on a corpus ten
+   times larger (default 20,000,000 tokens), with LF, CRLF and CR line ends, beside the
+   peak on N tokens: the file is streamed and the bootstrap grouped, so it does not grow.
+
+    python benchmarks/score_speed.py                 # all three parts (about 5 minutes)
+    python benchmarks/score_speed.py --tokens 500000 --rounds 1 --memory-tokens 0
 """
 
 from __future__ import annotations
@@ -26,19 +33,23 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
+PEERS = ("seqeval", "seqeval-strict", "nervaluate")
+NAMES = {"khabar": "khabar", "khabar-ci": "khabar+CI", "seqeval": "seqeval", "seqeval-strict": "seqeval strict",
+         "nervaluate": "nervaluate"}
 
 
-def write_corpus(path: str, n_tokens: int, seed: int = 0) -> int:
+def write_corpus(path: str, n_tokens: int, seed: int = 0, newline: str = "\n") -> int:
     """A synthetic conlleval file: `word gold pred` lines, blank line between sentences."""
     rng = random.Random(seed)
     n = 0
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8", newline=newline) as f:
         while n < n_tokens:
             size = rng.randint(8, 40)
             gold = ["O"] * size
@@ -95,107 +106,123 @@ def read_lists(path: str):
     return y_true, y_pred
 
 
-# --- the children: each scores the file and prints one JSON line ----------------------------------
+# --- the peers' children: each reads and scores the file, prints one JSON line -------------------
 
 
-def child(tool: str, path: str) -> dict:
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    out: dict = {}
-    if tool == "khabar":
-        from khabar.scoring.conll import score_conll
-
-        r = score_conll(path, n_boot=0)
-        for row in r.rows:
-            out[f"{row.metric}/{row.label}"] = [row.score.correct, row.score.incorrect, row.score.partial,
-                                                row.score.missed, row.score.spurious, row.score.p, row.score.r,
-                                                row.score.f1]
-    elif tool == "khabar-boot":
-        from khabar.scoring.conll import score_conll
-
-        r = score_conll(path, n_boot=1000, seed=0)
-        m = r.get("ner", "strict")
-        out["strict/micro"] = [m.f1, m.ci_low, m.ci_high]
-    elif tool.startswith("seqeval"):
+def peer_child(tool: str, path: str) -> dict:
+    if tool.startswith("seqeval"):
         from seqeval.metrics import classification_report
         from seqeval.scheme import IOB2
 
         y_true, y_pred = read_lists(path)
         kw = {"mode": "strict", "scheme": IOB2} if tool == "seqeval-strict" else {}
         d = classification_report(y_true, y_pred, output_dict=True, **kw)
-        out = {k: [float(v["precision"]), float(v["recall"]), float(v["f1-score"]), int(v["support"])]
-               for k, v in d.items()}
-    elif tool == "nervaluate":
+        return {k: [float(v["precision"]), float(v["recall"]), float(v["f1-score"]), int(v["support"])]
+                for k, v in d.items()}
+    if tool == "nervaluate":
         from nervaluate import Evaluator
 
         y_true, y_pred = read_lists(path)
         res = Evaluator(y_true, y_pred, tags=list(TYPES), loader="list").evaluate()
+        out = {}
         for mode, v in res["overall"].items():
             out[f"{mode}/micro"] = [v.correct, v.incorrect, v.partial, v.missed, v.spurious]
         for label, modes in res["entities"].items():
             for mode, v in modes.items():
                 out[f"{mode}/{label}"] = [v.correct, v.incorrect, v.partial, v.missed, v.spurious]
-    else:
-        raise SystemExit(f"unknown tool {tool}")
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"tool": tool, "wall": wall, "cpu": cpu, "peak_mb": peak, "numbers": out}
+        return out
+    raise SystemExit(f"unknown tool {tool}")
 
 
-def run_child(tool: str, path: str) -> dict:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    proc = subprocess.run([sys.executable, __file__, "--child", tool, path], capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        raise SystemExit(f"{tool} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+# --- running whole processes ---------------------------------------------------------------------
 
 
-def baseline_mb() -> float:
-    """Peak RSS of a child that only imports numpy (the floor under every measurement)."""
-    proc = subprocess.run([sys.executable, "-c", "import numpy, resource; "
-                           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"],
-                          capture_output=True, text=True)
-    return float(proc.stdout.strip())
+ENV = dict(os.environ, PYTHONWARNINGS="ignore")
+"""The children's environment: Python's bytecode cache on, in a folder of this run
+(`PYTHONPYCACHEPREFIX`), as for an installed package; a PYTHONDONTWRITEBYTECODE=1 would make
+every process compile khabar's modules from source again (set in `main`)."""
 
 
-def cold_start(repeats: int = 5) -> str:
-    """Wall time of the whole `khabar score` command on the shipped gold (oracle predictions),
-    a fresh interpreter each time, bootstrap on (1,000 resamples)."""
-    from khabar.baselines import get_system
-    from khabar import load_gold
-    from khabar.predictions import write_predictions
-
-    gold = load_gold()
-    with tempfile.TemporaryDirectory() as tmp:
-        pred = write_predictions(get_system("oracle").predict(gold.documents), os.path.join(tmp, "p.jsonl"))
-        times = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "score", str(pred)],
-                           check=True, capture_output=True)
-            times.append(time.perf_counter() - t)
-    return (f"khabar score on the shipped gold, cold start: median {sorted(times)[len(times) // 2]:.2f} s, "
-            f"max {max(times):.2f} s over {repeats} runs")
+def run_one(cmd: list[str], env: dict) -> dict:
+    """Run `cmd` to the end: wall and CPU seconds, peak RSS (MB), exit code and output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024,
+                "code": os.waitstatus_to_exitcode(status), "stdout": out.read().decode("utf-8"),
+                "stderr": err.read().decode("utf-8", "replace")}
 
 
-def check(results: dict[str, dict]) -> list[str]:
-    """Every disagreement between khabar and the peers, as readable lines."""
-    bad = []
-    k = results["khabar"]["numbers"]
+class Launcher:
+    """A small process, started first, that starts every measured command. A child's peak RSS
+    counts the memory of the process it was forked from (Linux keeps the high-water mark
+    across exec), so children forked from this script, grown by numpy, khabar and a 16 MB
+    copy buffer, would report its size instead of their own."""
+
+    def __init__(self) -> None:
+        self.p = subprocess.Popen([sys.executable, __file__, "--launcher"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+
+    def run(self, cmd: list[str]) -> dict:
+        self.p.stdin.write(json.dumps({"cmd": cmd, "env": ENV}) + "\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def close(self) -> None:
+        self.p.stdin.close()
+        self.p.wait()
+
+
+def launcher() -> None:
+    for line in sys.stdin:
+        job = json.loads(line)
+        print(json.dumps(run_one(job["cmd"], job["env"])), flush=True)
+
+
+LAUNCHER: Launcher | None = None
+
+
+def measured(cmd: list[str]) -> dict:
+    """Run `cmd` through the launcher: wall and CPU seconds, peak RSS (MB) and stdout of that process alone."""
+    r = LAUNCHER.run(cmd)
+    if r["code"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {r['code']}:\n{r['stderr'][-2000:]}")
+    return r
+
+
+def commands(path: str) -> dict[str, list[str]]:
+    py = sys.executable
+    return {"khabar": [py, "-m", "khabar", "score", "--conll", path, "--json", "--n-boot", "0"],
+            "khabar-ci": [py, "-m", "khabar", "score", "--conll", path, "--json"],
+            **{t: [py, __file__, "--child", t, path] for t in PEERS}}
+
+
+def khabar_numbers(stdout: str) -> dict:
+    """`mode/label` -> five counts, P, R, F1 (and the interval) from `khabar score --json`."""
+    out = {}
+    for row in json.loads(stdout)["rows"]:
+        out[f"{row['metric']}/{row['label']}"] = [row["correct"], row["incorrect"], row["partial"], row["missed"],
+                                                  row["spurious"], row["p"], row["r"], row["f1"]]
+    return out
+
+
+def check(k: dict, k_ci: dict, peers: dict[str, dict]) -> list[str]:
+    """Every disagreement between khabar and the peers (and between khabar with and without
+    intervals), as readable lines."""
+    bad = [f"khabar+CI {key}: {k_ci.get(key)} vs khabar {v}" for key, v in k.items() if k_ci.get(key) != v]
     for tool in ("seqeval", "seqeval-strict"):
-        s = results[tool]["numbers"]
-        for key, (p, r, f, _support) in s.items():
-            label = {"micro avg": "micro", "macro avg": "macro"}.get(key, key)
+        for key, (p, r, f, _support) in peers[tool].items():
             if key == "weighted avg":
                 continue
+            label = {"micro avg": "micro", "macro avg": "macro"}.get(key, key)
             mine = k.get(f"strict/{label}")
             if mine is None or any(abs(a - b) > 1e-9 for a, b in zip(mine[5:8], (p, r, f))):
                 bad.append(f"{tool} {key}: {(p, r, f)} vs khabar {mine and mine[5:8]}")
-    n = results["nervaluate"]["numbers"]
-    for key, counts in n.items():
+    for key, counts in peers["nervaluate"].items():
         mode, label = key.split("/")
         mine = k.get(f"{'type' if mode == 'ent_type' else mode}/{label}")
         if mine is None or list(mine[:5]) != counts:
@@ -203,49 +230,160 @@ def check(results: dict[str, dict]) -> list[str]:
     return bad
 
 
+def blas() -> str:
+    """numpy's BLAS and the kernel it runs (what the bootstrap's product uses, on one thread)."""
+    try:
+        import numpy  # noqa: F401
+        from threadpoolctl import threadpool_info
+
+        for lib in threadpool_info():
+            if lib.get("user_api") == "blas":
+                return (f"{lib.get('internal_api')} {lib.get('version')}, {lib.get('architecture')} kernel, "
+                        f"{lib.get('num_threads')} threads (the bootstrap's product: 1)")
+    except ImportError:
+        pass
+    return "unknown"
+
+
+def fmt_tokens(n: int) -> str:
+    return f"{n:,}"
+
+
+# --- the three parts -----------------------------------------------------------------------------
+
+
+def speed(path: str, n: int, rounds: int, warm: str) -> tuple[list[str], list[str], dict]:
+    for c in commands(warm).values():  # fill the bytecode cache, untimed
+        measured(c)
+    cmds = commands(path)
+    runs: dict[str, list[dict]] = {t: [] for t in cmds}
+    for _ in range(rounds):
+        for tool in ("khabar", "khabar-ci", "seqeval-strict", "khabar", "khabar-ci", "seqeval", "khabar",
+                     "khabar-ci", "nervaluate"):
+            runs[tool].append(measured(cmds[tool]))
+    med = {t: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "peak_mb")} for t, rs in runs.items()}
+    k, k_ci = khabar_numbers(runs["khabar"][0]["stdout"]), khabar_numbers(runs["khabar-ci"][0]["stdout"])
+    peers = {t: json.loads(runs[t][0]["stdout"]) for t in PEERS}
+    bad = check(k, k_ci, peers)
+    bad += [f"{t}: numbers differ between rounds" for t in cmds
+            if any(json.loads(r["stdout"]) != json.loads(runs[t][0]["stdout"]) for r in runs[t])]
+    lines = [f"{'':16} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}   {'khabar is faster':>16} {'khabar+CI is':>13}"]
+    for t in ("khabar", "khabar-ci", "seqeval-strict", "seqeval", "nervaluate"):
+        m = med[t]
+        ratio = "" if t.startswith("khabar") else (
+            f"{m['wall'] / med['khabar']['wall']:15.1f}x {m['wall'] / med['khabar-ci']['wall']:12.1f}x")
+        lines.append(f"{NAMES[t]:16} {m['wall']:7.2f} {m['cpu']:7.2f} {m['peak_mb']:8.0f}   {ratio}")
+    lines.append(f"(whole processes, medians of {len(runs['khabar'])} khabar and {len(runs['seqeval'])} peer runs, "
+                 "interleaved; ratios by wall time)")
+    return lines, bad, med
+
+
+def cold_start(repeats: int) -> list[str]:
+    """Cold `khabar score` on the shipped gold and `khabar --help`, each against its floor."""
+    from khabar import load_gold
+    from khabar.baselines import get_system
+    from khabar.predictions import write_predictions
+
+    py = sys.executable
+    gold = load_gold()
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = str(write_predictions(get_system("oracle").predict(gold.documents), os.path.join(tmp, "p.jsonl")))
+        cmds = {"score": [py, "-m", "khabar", "score", pred], "numpy": [py, "-c", "import numpy"],
+                "help": [py, "-m", "khabar", "--help"], "typer": [py, "-c", "import typer"]}
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for c in cmds.values():  # fill the bytecode cache, untimed
+            measured(c)
+        for _ in range(repeats):
+            for k, c in cmds.items():
+                times[k].append(measured(c)["wall"])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return [f"khabar score ORACLE (shipped gold)  {med['score']:5.2f} s  = {med['score'] / med['numpy']:.2f}x "
+            f"python -c \"import numpy\" ({med['numpy']:.2f} s)",
+            f"khabar --help                       {med['help']:5.2f} s  = {med['help'] / med['typer']:.2f}x "
+            f"python -c \"import typer\" ({med['typer']:.2f} s)",
+            f"(medians of {repeats} interleaved runs)"]
+
+
+def memory(tmp: str, n_tokens: int, seed: int, small_peak: float, n_small: int) -> tuple[list[str], list[str]]:
+    """Peak RSS of `khabar score --conll F --json` (default intervals) on a large corpus, per line end."""
+    lf = os.path.join(tmp, "large.conll")
+    n = write_corpus(lf, n_tokens, seed + 2)
+    size = os.path.getsize(lf) / 1e6
+    cmd = [sys.executable, "-m", "khabar", "score", "--json", "--conll"]
+    results, bad = {}, []
+    for name, ending in (("LF", b"\n"), ("CRLF", b"\r\n"), ("CR", b"\r")):
+        path = lf
+        if ending != b"\n":
+            path = os.path.join(tmp, f"large-{name}.conll")
+            with open(lf, "rb") as src, open(path, "wb") as dst:
+                while chunk := src.read(1 << 24):
+                    dst.write(chunk.replace(b"\n", ending))
+        r = measured(cmd + [path])
+        if path != lf:
+            os.remove(path)
+        results[name] = r
+    os.remove(lf)
+    rows = {k: json.loads(r["stdout"])["rows"] for k, r in results.items()}
+    for k, got in rows.items():
+        counts = [{f: v for f, v in row.items() if not f.startswith("ci_")} for row in got]
+        if counts != [{f: v for f, v in row.items() if not f.startswith("ci_")} for row in rows["LF"]]:
+            bad.append(f"{k}: counts differ from LF")
+        elif got != rows["LF"]:
+            bad.append(f"{k}: intervals differ from LF")
+    peaks = ", ".join(f"{k} {r['peak_mb']:.0f} MB" for k, r in results.items())
+    return ([f"{fmt_tokens(n)} tokens ({size:.0f} MB): {peaks}; {fmt_tokens(n_small)} tokens (LF): {small_peak:.0f} MB",
+             "(peak RSS of the whole process, default intervals; the same numbers for every line end)"], bad)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tokens", type=int, default=4_000_000)
+    ap.add_argument("--tokens", type=int, default=2_000_000, help="Corpus size for the speed part.")
+    ap.add_argument("--rounds", type=int, default=3, help="Rounds of the speed part (each runs every tool).")
+    ap.add_argument("--cold-repeats", type=int, default=15, help="Runs of each cold-start command (0: skip).")
+    ap.add_argument("--memory-tokens", type=int, default=20_000_000, help="Corpus size for the memory part (0: skip).")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--boot", action="store_true", help="Also time khabar with 1,000 bootstrap resamples.")
-    ap.add_argument("--cold", action="store_true", help="Also time `khabar score` on the shipped gold, cold.")
     ap.add_argument("--child", nargs=2, metavar=("TOOL", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--launcher", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(*args.child)))
+        print(json.dumps(peer_child(*args.child)))
         return
+    if args.launcher:
+        launcher()
+        return
+    global LAUNCHER
+    LAUNCHER = Launcher()  # before this process grows
+    bad: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "corpus.conll")
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pycache")
+        path, warm = os.path.join(tmp, "corpus.conll"), os.path.join(tmp, "warm.conll")
         n = write_corpus(path, args.tokens, args.seed)
+        write_corpus(warm, 2000, args.seed + 3)
         size = os.path.getsize(path) / 1e6
-        print(f"corpus: {n:,} tokens, {size:.1f} MB, conlleval format ({path})")
-        tools = ["khabar", "seqeval", "seqeval-strict", "nervaluate"] + (["khabar-boot"] if args.boot else [])
-        results = {t: run_child(t, path) for t in tools}
-        small = os.path.join(tmp, "quarter.conll")
-        n_small = write_corpus(small, n // 4, args.seed + 1)
-        quarter = run_child("khabar", small)
-    floor = baseline_mb()
-    kw, kc = results["khabar"]["wall"], results["khabar"]["cpu"]
-    print(f"{'tool':16} {'wall s':>8} {'Mtok/s':>8} {'cpu s':>8} {'peak MB':>8} {'speed-up (wall)':>16} "
-          f"{'(cpu)':>7}")
-    for t in tools:
-        r = results[t]
-        print(f"{t:16} {r['wall']:8.2f} {n / r['wall'] / 1e6:8.2f} {r['cpu']:8.2f} {r['peak_mb']:8.0f} "
-              f"{r['wall'] / kw:15.1f}x {r['cpu'] / kc:6.1f}x")
-    print(f"(wall and cpu include imports and reading the file; peak MB is the child's max RSS, and a "
-          f"child that only imports numpy peaks at {floor:.0f} MB)")
-    print(f"khabar's peak memory does not grow with the corpus: {quarter['peak_mb']:.0f} MB on {n_small:,} tokens, "
-          f"{results['khabar']['peak_mb']:.0f} MB on {n:,}")
-    if args.cold:
-        print(cold_start())
-    bad = check(results)
+        import numpy
+
+        print(f"speed: {fmt_tokens(n)} tokens, {size:.1f} MB conlleval, all four NER modes; "
+              f"python {sys.version.split()[0]} (bytecode cached), numpy {numpy.__version__}, BLAS {blas()}")
+        lines, bad_speed, med = speed(path, n, args.rounds, warm)
+        bad += bad_speed
+        print("\n".join(lines))
+        if args.cold_repeats:
+            print("cold start:")
+            print("\n".join(cold_start(args.cold_repeats)))
+        if args.memory_tokens:
+            print("memory:")
+            lines, bad_mem = memory(tmp, args.memory_tokens, args.seed, med["khabar-ci"]["peak_mb"], n)
+            bad += bad_mem
+            print("\n".join(lines))
+    LAUNCHER.close()
     if bad:
         print(f"MISMATCH ({len(bad)}):")
         for line in bad[:20]:
             print("  " + line)
         sys.exit(1)
-    print("identical numbers: khabar strict = seqeval (default and strict, micro, macro, per type); "
-          "khabar counts = nervaluate (4 modes, micro and per type)")
+    print("identical numbers: khabar strict = seqeval (default and strict; micro, macro, per type); khabar counts "
+          "= nervaluate (4 modes, micro and per type); khabar+CI = khabar")
 
 
 if __name__ == "__main__":

@@ -289,6 +289,8 @@ OPTION_CASES = {
     "import --use x": ("import", "{good}", "--format", "labelstudio", "--use", "x", "-o", "{out}/g.json"),
     "import unknown format": ("import", "{good}", "--format", "xml", "-o", "{out}/g.json"),
     "push bad repo id": ("push", "not a repo", "--dry-run"),
+    "harness-path unknown harness": ("harness-path", "helm"),
+    "harness-path missing harness": ("harness-path",),
     "unknown command": ("frobnicate",),
     "unknown option": ("score", "{good}", "--frobnicate"),
     "missing argument": ("check", "{good}"),

@@ -8,24 +8,44 @@
 The library is the contract; `khabar score`, `khabar compare` and `khabar check` are thin
 wrappers over `score`, `compare.compare` and `check.check` (`score_conll` and `score_tags` for
 tag input).
+
+The names below are loaded on first use (PEP 562), so `khabar score --conll` imports the
+conlleval reader without the gold scorer's modules, and a cold start stays short.
 """
 
 from __future__ import annotations
 
-from .check import CheckResult, assert_no_regression
-from .compare import Comparison
-from .conll import score_conll, score_tags
-from .corpus import tally
-from .counts import Tally
-from .details import Detail
-from .prf import Metric
-from .report import Report
-from .report import build as report_from_tally
-from .rows import Row
-from .scorer import score, settings_for
-from .signature import Signature
-from .tasks import HEADLINE, REGISTRY, TASKS, TaskScorer
+import importlib
+
+_WHERE = {
+    "HEADLINE": "tasks", "REGISTRY": "tasks", "TASKS": "tasks", "TaskScorer": "tasks",
+    "CheckResult": "check", "assert_no_regression": "check",
+    "Comparison": "compare",
+    "score_conll": "conll", "score_tags": "conll",
+    "tally": "corpus",
+    "Tally": "counts",
+    "Detail": "details",
+    "Metric": "prf",
+    "Report": "report", "report_from_tally": ("report", "build"),
+    "Row": "rows",
+    "score": "scorer", "settings_for": "scorer",
+    "Signature": "signature",
+}
 
 __all__ = ["HEADLINE", "REGISTRY", "TASKS", "CheckResult", "Comparison", "Detail", "Metric", "Report", "Row",
            "Signature", "Tally", "TaskScorer", "assert_no_regression", "report_from_tally", "score", "score_conll",
            "score_tags", "settings_for", "tally"]
+
+
+def __getattr__(name: str):
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = where if isinstance(where, tuple) else (where, name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -82,6 +82,7 @@ class Engine:
         self.labels: list[str] = []
         self.label_id: dict[str, int] = {}
         self.tag_cache: dict[str | bytes, int] = {"O": 0, b"O": 0}
+        self.tag_keys = _KeyTable()
         self.digests: dict[int, int] = {0: 0}
         self.keys: list[tuple] = []
         self.key_id: dict[tuple, int] = {}
@@ -296,29 +297,19 @@ class _GoldHash:
         return hashlib.sha256(final.encode()).hexdigest()
 
 
-def _poisson1_table() -> np.ndarray:
-    """Poisson(1) by inverse CDF over 16-bit uniforms: 65,536 equally likely weights whose
-    frequencies match the Poisson(1) probabilities to within 2^-16."""
-    import math
-
-    cdf = np.cumsum([math.exp(-1) / math.factorial(k) for k in range(20)])
-    return np.searchsorted(cdf, (np.arange(1 << 16) + 0.5) / (1 << 16)).astype(np.float32)
-
-
-_POISSON1 = _poisson1_table()
-
-
 class Stream:
-    """Accumulates batches: totals, per-unit rows (for an exact bootstrap) or a Poisson bootstrap."""
+    """Accumulates batches: totals, per-unit rows (for an exact bootstrap) or a grouped Poisson
+    bootstrap (`bootstrap.PoissonGroups`)."""
 
     def __init__(self, keep_units: bool, n_boot: int = 0, seed: int = 0) -> None:
+        from .bootstrap import PoissonGroups
+
         self.engine = Engine()
         self.keep_units = keep_units
         self.rows: list[np.ndarray] = []
         self.totals = np.zeros((0, N_OUTCOMES), dtype=np.int64)
         self.n_boot = n_boot
-        self.rng = np.random.default_rng(seed)
-        self.boot = np.zeros((n_boot, 0, N_OUTCOMES))
+        self.groups = PoissonGroups(n_boot, seed) if n_boot > 0 and not keep_units else None
         self.n_units = 0
         self.n_tokens = 0
         self.tok_correct = 0
@@ -350,13 +341,8 @@ class Stream:
         self.totals[:k] += counts.sum(axis=0)
         if self.keep_units:
             self.rows.append(counts)
-        elif self.n_boot > 0 and n_units:
-            self.boot = self._grow(self.boot, k, 1)
-            flat = counts.reshape(n_units, -1).astype(np.float32)
-            step = max(1, 1_000_000 // self.n_boot)
-            for a in range(0, n_units, step):
-                u = self.rng.integers(0, 1 << 16, size=(self.n_boot, min(step, n_units - a)), dtype=np.uint16)
-                self.boot[:, :k] += (_POISSON1[u] @ flat[a:a + step]).reshape(self.n_boot, k, N_OUTCOMES)
+        elif self.groups is not None and n_units:
+            self.groups.add(counts.reshape(n_units, -1))
         self.n_units += n_units
 
     def tally(self) -> Tally:
@@ -438,15 +424,19 @@ def _boundary_rows(block: bytes) -> bytes:
     return _SKIPPED.sub(blank, block)
 
 
-def _read_blocks(f, block_bytes: int, name: str) -> Iterable[bytes]:
+def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None = None) -> Iterable[bytes]:
     """Byte blocks of a binary file with LF line ends (CRLF and CR turned into LF), each ending
     just after a blank line, or, in a run of lines longer than a few blocks with no blank line,
     just after a row tagged `O O` (no entity crosses such a row, so every count is the same;
     only the bootstrap's units are shorter). Memory stays flat whatever the file. Binary input
-    (a NUL byte) and a line longer than `files.MAX_LINE` stop the read with one line."""
+    (a NUL byte) and a line longer than `files.MAX_LINE` stop the read with one line, whose
+    line number counts the lines of the blocks already read: `lines_before[0]`, kept by the
+    caller (which counts them anyway), or counted here."""
     from ..files import MAX_LINE
 
-    buf, pending_cr, lines_before, first = b"", False, 0, True
+    buf, pending_cr, first = b"", False, True
+    counted = lines_before is not None
+    lines_before = lines_before if counted else [0]
     while True:
         data = f.read(block_bytes)
         if isinstance(data, str):
@@ -466,7 +456,7 @@ def _read_blocks(f, block_bytes: int, name: str) -> Iterable[bytes]:
         if at_end:
             buf += data
             if buf:
-                yield _boundary_rows(buf)
+                yield buf
             return
         buf += data
         cut = buf.rfind(b"\n\n")
@@ -479,15 +469,18 @@ def _read_blocks(f, block_bytes: int, name: str) -> Iterable[bytes]:
             cut = last.end() if last else -1
             if cut < 0 and b"\n" not in buf[-MAX_LINE - 1:] and len(buf) > MAX_LINE:
                 raise KhabarError(f"line longer than {MAX_LINE} bytes", file=name,
-                                  line=lines_before + buf.count(b"\n") + 1)
+                                  line=lines_before[0] + buf.count(b"\n") + 1)
         if cut < 0:
             continue
         block, buf = buf[:cut], buf[cut:]
-        lines_before += block.count(b"\n")
-        yield _boundary_rows(block)
+        if not counted:
+            lines_before[0] += block.count(b"\n")
+        yield block
 
 
-_SPACE, _O = 32, 79
+_HASH, _DASH = 35, 45
+_SPACE_O_SPACE_O = np.uint64(int.from_bytes(b" O O", "little"))
+_DOCSTART = np.uint64(int.from_bytes(b"DOCSTART", "little"))
 _WHITESPACE = (9, 10, 11, 12, 13, 32)
 _MAX_TAG = 64
 
@@ -533,18 +526,38 @@ def _locate_tags(arr: np.ndarray, s: np.ndarray, e: np.ndarray):
     return w0 + s2 + 1, w0 + g_last + 1, w0 + s1 + 1, w0 + p_last + 1, state
 
 
-def _locate_tags_fast(arr: np.ndarray, block: bytes, s: np.ndarray, e: np.ndarray):
+_SPACES = np.uint64(0x2020202020202020)
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+
+
+def _spaces(word: np.ndarray) -> np.ndarray:
+    """Bit 8j+7 set where byte j of each 64-bit word is a space (exact: no carry crosses a byte)."""
+    v = word ^ _SPACES
+    return ~(((v & _LOW7) + _LOW7) | v | _LOW7)
+
+
+def _last_flag(flags: np.ndarray) -> np.ndarray:
+    """Index of the highest flagged byte of each word (`_spaces`), -1 where none."""
+    exp = np.frexp(flags.astype(np.float64))[1]  # bit 8j+7 gives exponent 8j+8
+    return np.where(flags != 0, (exp - 8) // 8, -1)
+
+
+def _locate_tags_fast(arr: np.ndarray, block: bytes, s: np.ndarray, e: np.ndarray, words: np.ndarray):
     """`_locate_tags` for the common layout (single spaces, no tabs, no trailing blanks): the
-    last two spaces of each line, found by binary search; other lines take the window path."""
+    last two spaces of each line, read from the two 64-bit words before its end (`_spaces`),
+    so short tags need no scan of the block; other lines take the window path."""
     if b"\t" in block or b"\r" in block or b"\x0b" in block or b"\x0c" in block or not len(s):
         return _locate_tags(arr, s, e)
-    sp = np.flatnonzero(arr == _SPACE)
-    if len(sp) < 2:
-        return _locate_tags(arr, s, e)
-    k = np.searchsorted(sp, e) - 1
-    s1 = sp[np.maximum(k, 0)]
-    s2 = sp[np.maximum(k - 1, 0)]
-    ok = (k >= 1) & (s2 >= s) & (s1 + 1 < e) & (s2 + 1 < s1)
+    hi = _spaces(words[np.maximum(e - 8, 0)])  # bytes e-8 .. e-1
+    lo = _spaces(words[np.maximum(e - 16, 0)])  # bytes e-16 .. e-9
+    j1 = _last_flag(hi)
+    j2 = _last_flag(hi & ~np.left_shift(np.uint64(1), (8 * np.maximum(j1, 0) + 7).astype(np.uint64)))
+    k1 = _last_flag(lo)
+    k2 = _last_flag(lo & ~np.left_shift(np.uint64(1), (8 * np.maximum(k1, 0) + 7).astype(np.uint64)))
+    s1 = np.where(j1 >= 0, e - 8 + j1, e - 16 + k1)
+    s2 = np.where(j2 >= 0, e - 8 + j2, np.where(j1 >= 0, e - 16 + k1, e - 16 + k2))
+    found = np.where(j1 >= 0, (j2 >= 0) | (k1 >= 0), k2 >= 0)
+    ok = (e >= 16) & found & (s2 >= s) & (s1 + 1 < e) & (s2 + 1 < s1)
     g0, g1, p0, p1 = s2 + 1, s1, s1 + 1, e
     state = np.full(len(s), _OK, dtype=np.int64)
     bad = np.flatnonzero(~ok)
@@ -553,6 +566,74 @@ def _locate_tags_fast(arr: np.ndarray, block: bytes, s: np.ndarray, e: np.ndarra
         for arr_out, got in zip((g0, g1, p0, p1, state), r):
             arr_out[bad] = got
     return g0, g1, p0, p1, state
+
+
+_SHORT = 7
+"""Tags of up to 7 bytes (B-PER, I-MISC, S-LOC...) are coded from one 64-bit word."""
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(_SHORT + 1)], dtype=np.uint64)
+
+
+def _words(block: bytes) -> np.ndarray:
+    """The little-endian 64-bit word starting at every byte of `block` (a strided view of the
+    block padded with 8 zero bytes, so a word near its end stays inside)."""
+    padded = block + bytes(8)
+    return np.ndarray(shape=(len(block),), dtype="<u8", buffer=padded, strides=(1,))
+
+
+class _KeyTable:
+    """Codes of short tags by key (the tag's bytes and its length in one word), kept sorted
+    for `np.searchsorted`: a block's tags are looked up in one call, and only tags not seen
+    before are decoded in Python."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.codes = np.zeros(0, dtype=np.int64)
+
+    def lookup(self, engine: Engine, keys: np.ndarray, start: np.ndarray, arr: np.ndarray) -> np.ndarray:
+        if len(self.keys):
+            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+            found = self.keys[at] == keys
+            if found.all():
+                return self.codes[at]
+        new, first = np.unique(keys if not len(self.keys) else keys[~found], return_index=True)
+        rows = np.flatnonzero(~found)[first] if len(self.keys) else first
+        for i in np.sort(rows).tolist():  # in file order, so an error names the first bad line
+            k = int(keys[i])
+            try:
+                code = engine.intern(arr[start[i]:start[i] + (k >> 56)].tobytes())
+            except ValueError as e:
+                raise _BadTag(i, str(e)) from None
+            j = int(np.searchsorted(self.keys, np.uint64(k)))
+            self.keys = np.insert(self.keys, j, np.uint64(k))
+            self.codes = np.insert(self.codes, j, code)
+        return self.codes[np.searchsorted(self.keys, keys)]
+
+
+def _codes_of_tags(engine: Engine, arr: np.ndarray, words: np.ndarray, start: np.ndarray,
+                   end: np.ndarray) -> np.ndarray:
+    """Tag codes of the byte slices arr[start:end]: short tags from their 64-bit key
+    (`_KeyTable`), longer ones by `_codes_of_slices`; a bad tag raises `_BadTag` with the
+    first bad row."""
+    length = end - start
+    short = length <= _SHORT
+    out = np.empty(len(start), dtype=np.int64)
+    bad: list[_BadTag] = []
+    if short.any():
+        s, ln = start[short], length[short]
+        keys = (words[s] & _MASKS[ln]) | (ln.astype(np.uint64) << np.uint64(56))
+        try:
+            out[short] = engine.tag_keys.lookup(engine, keys, s, arr)
+        except _BadTag as b:
+            bad.append(_BadTag(int(np.flatnonzero(short)[b.row]), str(b)))
+    if not short.all():
+        rest = np.flatnonzero(~short)
+        try:
+            out[rest] = _codes_of_slices(engine, arr, start[rest], end[rest])
+        except _BadTag as b:
+            bad.append(_BadTag(int(rest[b.row]), str(b)))
+    if bad:
+        raise min(bad, key=lambda b: b.row)
+    return out
 
 
 def _codes_of_slices(engine: Engine, arr: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -606,8 +687,8 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
     """Stream conlleval lines: the last two whitespace-separated columns are the gold and the
     predicted tag; blank lines separate sentences. All in numpy: lines ending in ` O O` (most
     of them) are only counted; in the others the two tags are located and grouped by value."""
-    line_base = 0
-    for block in _read_blocks(f, block_bytes, name):
+    line_base, seen = 0, [0]
+    for block in _read_blocks(f, block_bytes, name, seen):
         if not block.endswith(b"\n"):
             block += b"\n"
         arr = np.frombuffer(block, dtype=np.uint8)
@@ -616,13 +697,21 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         starts = np.empty(n, dtype=np.int64)
         starts[0] = 0
         starts[1:] = nl[:-1] + 1
+        words = _words(block)
+        lead = arr[starts]
+        dash = starts[lead == _DASH]
+        if (lead == _HASH).any() or (words[np.minimum(dash + 1, len(arr) - 1)] == _DOCSTART).any():
+            block = _boundary_rows(block)  # `#` comments, -DOCSTART- rows: blanked, their line ends kept
+            arr = np.frombuffer(block, dtype=np.uint8)
+            nl = np.flatnonzero(arr == 10)
+            starts[1:] = nl[:-1] + 1
+            words = _words(block)
         length = nl - starts
-        back = [arr[np.maximum(nl - k, 0)] for k in (1, 2, 3, 4)]
-        oo = (length >= 4) & (back[0] == _O) & (back[1] == _SPACE) & (back[2] == _O) & (back[3] == _SPACE)
+        oo = (length >= 4) & ((words[np.maximum(nl - 4, 0)] & np.uint64(0xFFFFFFFF)) == _SPACE_O_SPACE_O)
         blank = length == 0
         lines = np.flatnonzero(~oo & ~blank)
         s, e = starts[lines], nl[lines]
-        g0, g1, p0, p1, state = _locate_tags_fast(arr, block, s, e)
+        g0, g1, p0, p1, state = _locate_tags_fast(arr, block, s, e, words)
         slow = np.flatnonzero(state == _UNRESOLVED)
         for k in slow.tolist():  # a tag longer than the window: split the line in Python
             cols = block[s[k]:e[k]].split()
@@ -650,7 +739,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         codes = []
         for column, a, b in (("gold tag", g0, g1), ("predicted tag", p0, p1)):
             try:
-                codes.append(_codes_of_slices(stream.engine, arr, a, b))
+                codes.append(_codes_of_tags(stream.engine, arr, words, a, b))
             except _BadTag as bad:
                 raise KhabarError(str(bad), file=name, line=line_base + int(lines[bad.row]) + 1, field=column) from None
         gcodes, pcodes = codes
@@ -664,6 +753,7 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         stream.tok_correct += n_tok - int((gcodes != pcodes).sum())
         stream.add_codes(lines + line_base, gcodes, pcodes, unit, int(real.sum()), bpos + line_base)
         line_base += n
+        seen[0] = line_base
 
 
 def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
@@ -682,7 +772,9 @@ def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
     else:
         keys = stream.engine.keys
         totals = stream._grow(stream.totals, len(keys), 0)
-        boot = stream._grow(stream.boot, len(keys), 1) if n_boot > 0 and stream.n_units else None
+        boot = None
+        if stream.groups is not None and stream.n_units:
+            boot = stream.groups.resampled(len(keys) * N_OUTCOMES).reshape(n_boot, len(keys), N_OUTCOMES)
         rep = Report(build_rows(list(keys), totals, boot), settings)
     rep.extra = {"tokens": stream.n_tokens, "units": stream.n_units,
                  "token_accuracy": stream.tok_correct / stream.n_tokens if stream.n_tokens else 0.0,
@@ -717,7 +809,8 @@ def score_conll(source, *, n_boot: int = 1000, seed: int = 0, block_bytes: int =
     are the gold and the predicted tag, a blank line between sentences; any tagset, any corpus.
     The input is streamed in blocks; the bootstrap over sentences is the Poisson bootstrap
     (each sentence weighted by an independent Poisson(1) draw in each resample), the streaming
-    form of the bootstrap, so memory does not grow with the file.
+    form of the bootstrap, drawn once per group of sentences with identical counts
+    (`bootstrap.PoissonGroups`: the same distribution), so memory does not grow with the file.
     """
     from ..params import check_n_boot, check_seed
 

@@ -22,11 +22,14 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from ..fields import Bad, record, required, span as check_span
-from ..model import Document, PredEntity
-from ..schema import ENTITY_LABELS, FINE_TYPES, map_type
-from .counts import Accumulator
+from typing import TYPE_CHECKING
+
+from ..schema import map_type
 from .details import Detail
+
+if TYPE_CHECKING:  # `scoring.conll` uses only the matching below, and imports this module cold
+    from ..model import Document, PredEntity
+    from .counts import Accumulator
 from .prf import CATEGORIES, COR, INC, MIS, PAR, SPU
 
 MODES: tuple[str, ...] = ("strict", "exact", "partial", "type")
@@ -182,6 +185,10 @@ def _pred_dict(item) -> dict:
 def read_entity(item, text: str, where: str, label_map: dict[str, str] | None = None) -> PredEntity:
     """One predicted entity `{start, end, text, type}` of `text`, checked; `label_map` renames
     its label first."""
+    from ..fields import Bad, record, required, span as check_span
+    from ..model import PredEntity
+    from ..schema import ENTITY_LABELS, FINE_TYPES
+
     sp = check_span(record(item, where, ("start", "end", "text", "type")), text, where, whole=False)
     label = required(item, "type", where)
     if not isinstance(label, str):

@@ -26,12 +26,18 @@ class TokenIndex:
         toks = [t for t in tokenize(text) if not is_punct(t.text)]
         self.starts = [t.start for t in toks]
         self.ends = [t.end for t in toks]
+        self._seen: dict[tuple[int, int], range] = {}
 
     def tokens(self, span: Span) -> range:
-        """Indices of the word tokens that `span` touches."""
-        lo = bisect_right(self.ends, span.start)
-        hi = bisect_left(self.starts, span.end)
-        return range(lo, max(lo, hi))
+        """Indices of the word tokens that `span` touches (remembered: the speaker check asks
+        for the same mention spans once per quote)."""
+        key = (span.start, span.end)
+        got = self._seen.get(key)
+        if got is None:
+            lo = bisect_right(self.ends, span.start)
+            hi = bisect_left(self.starts, span.end)
+            got = self._seen[key] = range(lo, max(lo, hi))
+        return got
 
     def dice(self, a: Span, b: Span) -> float:
         """Token Dice of two spans; 1.0 for identical character spans."""

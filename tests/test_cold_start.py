@@ -1,0 +1,204 @@
+"""What a cold `khabar` imports, and that the shortcuts taken for it change no output.
+
+No timing here (speed lives in benchmarks/score_speed.py): these tests check the causes. A cold
+`khabar score` imports neither pydantic (typer would coerce options through it), rich (the
+table is plain text when it is not a terminal) nor numpy.ma (np.percentile would); `khabar
+--help` imports no numpy and no rich. The plain coercion gives typer's values and errors, and
+the plain table is what rich prints, character for character.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from khabar.cli import _DirectParam, app, command
+
+HEAVY = ("pydantic", "rich", "numpy.ma")
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The modules loaded by one cold `khabar ARGV` (its output is thrown away)."""
+    code = ("import io, contextlib, sys, json\n"
+            "from khabar.cli import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    code = run({list(argv)!r})\n"
+            "print(json.dumps([code, sorted(sys.modules)]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    code, mods = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert code == 0
+    return set(mods)
+
+
+def loaded(mods: set[str], name: str) -> bool:
+    return name in mods or any(m.startswith(name + ".") for m in mods)
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory, gold):
+    from khabar.baselines import get_system
+    from khabar.predictions import write_predictions
+
+    return str(write_predictions(get_system("oracle").predict(gold.documents),
+                                 tmp_path_factory.mktemp("cold") / "oracle.jsonl"))
+
+
+def test_cold_score_imports_nothing_heavy(oracle):
+    mods = modules_after("score", oracle)
+    assert not [m for m in HEAVY if loaded(mods, m)]
+
+
+def test_cold_conll_reads_no_gold_model(tmp_path):
+    path = tmp_path / "c.conll"
+    path.write_text("a B-PER B-PER\nb O O\n\nc B-LOC O\n", encoding="utf-8")
+    mods = modules_after("score", "--conll", str(path), "--json")
+    assert not [m for m in HEAVY + ("khabar.gold", "khabar.scoring.scorer") if loaded(mods, m)]
+
+
+def test_help_imports_no_numpy_or_rich():
+    mods = modules_after("--help")
+    assert not [m for m in ("numpy", "rich", "pydantic") if loaded(mods, m)]
+
+
+def test_help_lists_every_command_in_full():
+    out = subprocess.run([sys.executable, "-m", "khabar", "--help"], capture_output=True, text=True,
+                         env={**os.environ, "COLUMNS": "80"}).stdout
+    flat = "".join(out.split())  # wrapped lines (also at a hyphen) joined
+    for name, cmd in command().commands.items():
+        summary = "".join((cmd.help or "").split("\n\n")[0].split())
+        assert name in out and summary in flat, name  # never cut with "..."
+    assert "..." not in out.replace("[ARGS]...", "")
+
+
+# --- the plain coercion gives typer's own values and errors -------------------------------------
+
+
+VALUES = {
+    str: ["x", "", " a b ", "-", "ü", "--json", "0"],
+    int: ["0", "7", "-3", "007", "-0", "1000000", "999999999999999999", "1.5", "abc", "", " 7", "+5", "1_000",
+          "٣", "1e3", "0x10", "9" * 25, 12, True],
+    Path: ["p.jsonl", "-", "/", ".", "a b/c", "~/x", "", "a\0b", "/root/nowhere/x"],
+    bool: [True, False],
+}
+
+
+def outcome(f):
+    try:
+        v = f()
+        return ("ok", type(v).__name__, v)
+    except Exception as e:  # noqa: BLE001 - the error itself is compared
+        return ("error", type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("kind", [str, int, Path, bool])
+def test_direct_coercion_equals_typer(kind):
+    from typer._coercion import build_runtime_param
+    from typer._param_types import coerce_cli_path
+
+    cmd = typer.main.get_command(app).commands["score"]
+    by_kind = {p.type_descriptor.annotation: p for p in cmd.params}
+    param = by_kind[kind]
+    ctx = typer.Context(cmd)
+    direct = _DirectParam(param.type_descriptor, build_runtime_param, coerce_cli_path)
+    own = build_runtime_param(param.type_descriptor)
+    for value in VALUES[kind] + [None]:
+        got = outcome(lambda: direct.coerce(value, param=param, ctx=ctx))
+        want = outcome(lambda: own.coerce(value, param=param, ctx=ctx))
+        assert got == want, (kind, value)
+
+
+def test_every_plain_option_takes_the_direct_path():
+    from khabar import cli
+
+    if not hasattr(typer.core._TyperParameter, "get_runtime_param"):
+        pytest.skip("this typer does not coerce through pydantic")
+    cmd = cli.command()
+    for name in ("score", "validate", "compare", "check"):
+        for p in cmd.commands[name].params:
+            if p.type_descriptor.annotation in (str, int, bool, Path):  # a float (--tolerance) stays typer's
+                assert isinstance(p._runtime_param, _DirectParam), (name, p.name)
+
+
+@pytest.mark.parametrize("argv,code,message", [
+    (["score", "--n-boot", "abc", "p.jsonl"], 2, "error: Invalid value for '--n-boot'"),
+    (["score", "--n-boot", "1.5", "p.jsonl"], 2, "error: Invalid value for '--n-boot'"),
+    (["score", "--n-boot", "-1", "--conll", "x"], 2, "error: n_boot (--n-boot): expected an integer from 0"),
+    (["score", "--seed", "٣", "--conll", "nowhere.conll"], 2, "error: Invalid value for '--seed'"),
+])
+def test_bad_values_still_one_line(argv, code, message):
+    proc = subprocess.run([sys.executable, "-m", "khabar", *argv], capture_output=True, text=True)
+    assert proc.returncode == code and proc.stderr.startswith(message), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# --- the plain table is rich's, character for character -----------------------------------------
+
+
+def reports(gold):
+    from khabar.baselines import get_system
+    from khabar.scoring import score, score_tags
+
+    out = [score(gold, get_system(n).predict(gold.documents), n_boot=50) for n in ("oracle", "empty", "rules")]
+    out.append(score(gold, get_system("rules").predict(gold.documents), n_boot=0, scheme="coarse"))
+    tags = score_tags([["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-ORG"]], [["B-PER", "O", "O", "B-LOC"], ["O", "O"]],
+                      n_boot=20)
+    tags.notes.append("lenient read: 2 bad record(s) skipped")
+    out.append(tags)
+    return out
+
+
+def rich_text(report, full: bool) -> str:
+    from rich.console import Console
+
+    from khabar.scoring.render import print_report
+
+    buf = io.StringIO()
+    print_report(report, console=Console(file=buf, width=120), full=full)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_plain_table_is_rich_output(gold, full, monkeypatch):
+    from khabar.scoring.render import _RICH_ENV, plain_report
+
+    for v in _RICH_ENV:
+        monkeypatch.delenv(v, raising=False)
+    for rep in reports(gold):
+        assert plain_report(rep, full=full) == rich_text(rep, full)
+
+
+def test_plain_table_steps_aside_for_rich(gold, monkeypatch):
+    from khabar.baselines import get_system
+    from khabar.scoring import score
+    from khabar.scoring.render import plain_report
+
+    rep = score(gold, get_system("oracle").predict(gold.documents), n_boot=0)
+    rep.notes.append("a [bold]note[/bold] rich would read as markup")
+    assert plain_report(rep) is None
+    rep.notes[-1] = "see :thumbs_up: here"
+    assert plain_report(rep) is None
+    rep.notes[-1] = "x " * 70  # rich would wrap it
+    assert plain_report(rep) is None
+    rep.notes.pop()
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert plain_report(rep) is None
+
+
+def test_cli_table_unchanged(oracle, gold):
+    """`khabar score` into a pipe prints what rich printed there before."""
+    from khabar.predictions import read_predictions
+    from khabar.scoring import score
+
+    proc = subprocess.run([sys.executable, "-m", "khabar", "score", oracle, "--n-boot", "30"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    rep = score(gold, read_predictions(oracle, gold), n_boot=30)
+    assert proc.stdout == rich_text(rep, False)
