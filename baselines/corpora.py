@@ -6,6 +6,10 @@ several tags when entities nest, as in Wojood); a blank line ends a sentence; Wo
 decoded into spans, the label map keeps or drops each span, and of the spans it keeps the
 outermost wins (khabar annotates the outermost named entity only). This reader is the one place
 that turns such files into sentences; it never copies their text into the repository.
+
+It also holds what the taggers trained on such corpora share (`sklearn-wojood`, `crf`): where the
+default corpus lies, the word features, strict span scoring of tag sequences (a corpus's own
+test split), and the turning of predicted tags into khabar predictions.
 """
 
 from __future__ import annotations
@@ -20,7 +24,19 @@ from typing import Mapping
 from khabar import iob
 from khabar.errors import KhabarError
 from khabar.files import read_text
+from khabar.model import PredEntity, PredNumber, Span
+from khabar.normalize import normalize
 from khabar.schema import FINE_TO_COARSE, FINE_TYPES, NUMBER_KINDS, SCHEMES
+from khabar.tokens import PUNCTUATION, Token
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WOJOOD = REPO_ROOT.parent / "shared" / "external" / "wojood-sample" / "train.txt"
+"""Wojood's public sample next to the repository (`../shared/external/wojood-sample/`), if present."""
+WOJOOD_ENV = "KHABAR_WOJOOD"
+HOW_TO_ADD_CORPUS = (
+    "no training corpus: pass train=PATH (a CoNLL-style Arabic NER file such as Wojood's "
+    "train.txt from github.com/SinaLab/ArabicNER data/) or set $KHABAR_WOJOOD to it"
+)
 
 SEGMENT_MARK = "$#$"
 """Wojood's segment separator token (its line is `$#$ O`)."""
@@ -342,3 +358,165 @@ def project_corpus(corpus: Corpus, label_map: LabelMap, channel: str = "entities
     words = [list(s.tokens) for s in corpus.sentences]
     tags = [project(s, label_map, channel) for s in corpus.sentences]
     return words, tags
+
+
+# --- the default corpus, and strict span scores on a corpus's test split ---------------------
+
+
+def default_corpus_path() -> Path | None:
+    """`$KHABAR_WOJOOD` if set, else the Wojood sample next to the repository, if present."""
+    env = os.environ.get(WOJOOD_ENV)
+    if env:
+        return Path(env)
+    return DEFAULT_WOJOOD if DEFAULT_WOJOOD.is_file() else None
+
+
+def span_prf(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    """Strict span-level micro P/R/F1 (conlleval's chunk decoding) and per type, over IOB2
+    sequences; agrees with seqeval's default mode (tested)."""
+    from collections import Counter
+
+    from khabar.scoring.prf import prf as scoring_prf
+
+    tp, n_gold, n_pred = Counter(), Counter(), Counter()
+    for k, (g, p) in enumerate(zip(gold, pred, strict=True)):
+        gs = {(k, *s) for s in iob.decode(g)}
+        ps = {(k, *s) for s in iob.decode(p)}
+        for s in gs:
+            n_gold[s[3]] += 1
+        for s in ps:
+            n_pred[s[3]] += 1
+        for s in gs & ps:
+            tp[s[3]] += 1
+
+    def prf(t: int, g: int, p: int) -> dict:
+        pr, rc, f1 = scoring_prf(t, 0, 0, g - t, p - t)
+        return {"precision": pr, "recall": rc, "f1": f1, "tp": t, "gold": g, "pred": p}
+
+    types = sorted(set(n_gold) | set(n_pred))
+    return {
+        **prf(sum(tp.values()), sum(n_gold.values()), sum(n_pred.values())),
+        "per_type": {t: prf(tp[t], n_gold[t], n_pred[t]) for t in types},
+    }
+
+
+# --- word features for the learned taggers ---------------------------------------------------
+
+_ARABIC = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def shape(word: str) -> str:
+    """A compressed character-class shape: a Arabic letter, d digit, l Latin, punctuation as is."""
+    out = []
+    for c in word:
+        if _ARABIC.match(c):
+            k = "a"
+        elif _DIGIT.match(c):
+            k = "d"
+        elif _LATIN.match(c):
+            k = "l"
+        elif c in PUNCTUATION:
+            k = c
+        else:
+            continue  # diacritics, tatweel
+        if not out or out[-1] != k:
+            out.append(k)
+    return "".join(out) or "_"
+
+
+def _word_view(word: str) -> dict[str, str]:
+    n = normalize(word)
+    stem = strip_clitics(n)
+    return {"n": n, "s": stem, "shape": shape(word)}
+
+
+def sentence_features(words: list[str]) -> list[dict[str, object]]:
+    """One feature dict per word: the word, its normalised and clitic-stripped forms, the
+    stripped proclitics, affixes, shape and the same views of two words either side.
+    General Arabic orthography: nothing in it is read off any data."""
+    views = [_word_view(w) for w in words]
+    feats = []
+    for i, w in enumerate(words):
+        v = views[i]
+        stem = v["s"]
+        f: dict[str, object] = {
+            "bias": 1,
+            "w": w,
+            "n": v["n"],
+            "s": stem,
+            "pre": v["n"][: len(v["n"]) - len(stem)] or "-",
+            "p2": stem[:2],
+            "p3": stem[:3],
+            "x1": stem[-1:],
+            "x2": stem[-2:],
+            "x3": stem[-3:],
+            "shape": v["shape"],
+            "len": min(len(stem), 8),
+            "nisba": is_nisba(v["n"]),
+            "digit": bool(_DIGIT.search(w)),
+        }
+        if i == 0:
+            f["first"] = True
+        if i == len(words) - 1:
+            f["last"] = True
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < len(words):
+                u = views[j]
+                f[f"{d}:n"] = u["n"]
+                f[f"{d}:s"] = u["s"]
+                f[f"{d}:shape"] = u["shape"]
+            else:
+                f[f"{d}:n"] = "<pad>"
+        f["-1|0"] = f"{f['-1:n']}|{v['n']}"
+        f["0|+1"] = f"{v['n']}|{f['1:n']}"
+        feats.append(f)
+    return feats
+
+
+# --- from predicted tags to khabar predictions ------------------------------------------------
+
+
+def number_value(text: str, context: dict | None = None, key: tuple[int, int] | None = None
+                 ) -> tuple[float | None, str | None]:
+    """(value, kind) of a predicted numeral from khabar's parser (`khabar.numerals`): the
+    parser's reading of the same span in its sentence when it finds one (`context`, from
+    `parser_context`), else its reading of the span alone; (None, None) when it cannot read it."""
+    from khabar.numerals import parse, parse_number
+
+    if context is not None and key in context:
+        m = context[key]
+        return float(m.value), m.kind
+    m = parse(text)
+    if m is not None:
+        return float(m.value), m.kind
+    value = parse_number(text)
+    return (float(value) if value is not None else None), None
+
+
+def parser_context(text: str) -> dict[tuple[int, int], object]:
+    """khabar's parser's number mentions in `text`, by (start, end)."""
+    from khabar.numerals import find_numbers
+
+    return {(m.start, m.end): m for m in find_numbers(text)}
+
+
+def tags_to_entities(text: str, tokens: list[Token], tags: list[str]) -> list[PredEntity]:
+    """Entity predictions for the IOB2 `tags` of one paragraph's `tokens`."""
+    return [
+        PredEntity(Span(tokens[s].start, tokens[e - 1].end, text[tokens[s].start:tokens[e - 1].end]), label)
+        for s, e, label in iob.decode(tags)
+    ]
+
+
+def tags_to_numbers(text: str, tokens: list[Token], tags: list[str], context: dict | None = None) -> list[PredNumber]:
+    """Number predictions for the spans in `tags`; value and kind come from khabar's parser
+    (the tagger finds spans only)."""
+    out = []
+    for s, e, _ in iob.decode(tags):
+        start, end = tokens[s].start, tokens[e - 1].end
+        value, kind = number_value(text[start:end], context, (start, end))
+        out.append(PredNumber(Span(start, end, text[start:end]), value, kind))
+    return out

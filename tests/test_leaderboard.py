@@ -31,9 +31,23 @@ def test_every_runnable_system_is_on_the_board(board):
 def test_sanity_systems(board):
     rows = {r.system: r for r in board.rows}
     for task in TASKS:
-        assert rows["oracle"].metrics[task]["f1"] == 1.0
-        assert rows["oracle"].metrics[task]["p"] == 1.0
-        assert rows["empty"].metrics[task]["r"] == 0.0
+        for split in (rows["oracle"].metrics, rows["oracle"].dev):
+            assert split[task]["f1"] == 1.0 and split[task]["p"] == 1.0
+        assert rows["empty"].metrics[task]["r"] == 0.0 and rows["empty"].dev[task]["r"] == 0.0
+
+
+def test_every_system_is_reported_on_dev_beside_test(board):
+    """The protocol: each row carries the dev score, and the dev signature names the dev gold."""
+    from khabar.gold import load_split
+
+    dev = load_split("dev")
+    assert board.dev_hash == dev.sha256 and dev.short_hash in board.dev_signature
+    for r in board.rows:
+        assert set(r.dev) == set(r.metrics), r.system
+    md = board.to_markdown()
+    assert "dev F1" in md and board.dev_signature in md
+    frame = board.to_frame()
+    assert set(frame["split"]) == {"test", "validation"}
 
 
 def test_committed_leaderboard_matches_the_committed_scores():
@@ -44,17 +58,24 @@ def test_committed_leaderboard_matches_the_committed_scores():
             assert m["f1"] == round(scores["headline"][task]["f1"], 4)
 
 
-@pytest.mark.parametrize("name", COMMITTED)
-def test_no_baseline_regressed(name, gold, tmp_path):
+@pytest.mark.parametrize("stem", COMMITTED)
+def test_no_baseline_regressed(stem, gold, tmp_path):
+    """Each committed score (`NAME.json` on test, `NAME.dev.json` on dev) is a regression gate."""
+    from khabar.gold import split_path
+
+    name, _, split = stem.partition(".")
     ok, skipped = available_systems()
     if name not in ok:
         pytest.skip(f"{name}: {skipped.get(name)}")
     from khabar.baselines import get_system
+    from khabar.gold import load_split
 
-    preds = get_system(name).predict(gold.documents)
-    path = write_predictions(preds, tmp_path / f"{name}.jsonl")
+    target = load_split("dev") if split == "dev" else gold
+    preds = get_system(name).predict(target.documents)
+    path = write_predictions(preds, tmp_path / f"{stem}.jsonl")
     r = subprocess.run([sys.executable, "-m", "khabar", "check", str(path), "--baseline",
-                        str(RESULTS / "scores" / f"{name}.json"), "--tolerance", "0.01"],
+                        str(RESULTS / "scores" / f"{stem}.json"), "--tolerance", "0.01",
+                        "--gold", str(split_path("dev" if split == "dev" else "test"))],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -74,11 +95,10 @@ def test_the_gate_catches_a_drop(gold, tmp_path):
 
 def test_readme_shows_the_committed_table():
     """The README's leaderboard is the committed one, cell for cell (no drift)."""
-    from khabar.leaderboard import _cell
+    from khabar.leaderboard import markdown_row
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     board = json.loads((RESULTS / "leaderboard.json").read_text(encoding="utf-8"))
     for row in board["systems"]:
-        cells = [_cell(row["tasks"][t]) if t in row["tasks"] else "n/a" for t in TASKS]
-        assert f"| {row['system']} | " + " | ".join(cells) + " |" in readme, row["system"]
-    assert board["gold"]["sha256"][:12] in readme
+        assert markdown_row(row) in readme, row["system"]
+    assert board["gold"]["sha256"][:12] in readme and board["dev"]["sha256"][:12] in readme

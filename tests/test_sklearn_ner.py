@@ -1,11 +1,12 @@
-"""The scikit-learn taggers: genuine leave-one-paragraph-out cross-validation on the gold, and
-the variant trained on an outside corpus (Wojood's sample), with its in-domain test score."""
+"""The scikit-learn tagger trained on an outside corpus (Wojood's sample), with its in-domain test
+score, and the word features and tag conversions it shares with the CRF (in `corpora`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from khabar.baselines import get_system, registry
+from khabar.baselines import corpora
 from khabar.baselines import sklearn_ner as sk
 from khabar.baselines.corpora import WOJOOD, project_corpus, read_conll
 from khabar.errors import KhabarError
@@ -15,12 +16,6 @@ from tests.conftest import SHARED
 
 WOJOOD_TRAIN = SHARED / "external" / "wojood-sample" / "train.txt"
 needs_wojood = pytest.mark.skipif(not WOJOOD_TRAIN.is_file(), reason="Wojood sample not present")
-
-
-@pytest.fixture(scope="module")
-def cv_run(gold):
-    system = sk.SklearnCV(seed=0)
-    return system, system.predict(gold.documents)
 
 
 def _spans_ok(doc, pred):
@@ -33,78 +28,11 @@ def _spans_ok(doc, pred):
         assert e.type in FINE_TYPES
 
 
-def test_cv_folds_cover_every_paragraph_once(gold, cv_run):
-    system, _ = cv_run
-    paras = sk.gold_paragraphs(gold.documents)
-    expected = {p.unit for p in paras}
-    tested = [r.fold.test for r in system.fold_log]
-    assert sorted(tested) == sorted(expected) and len(tested) == len(set(tested))
-    assert len(expected) >= 2
-
-
-def test_cv_never_trains_on_the_paragraph_it_predicts(gold, cv_run):
-    system, _ = cv_run
-    by_unit = {p.unit: p for p in sk.gold_paragraphs(gold.documents)}
-    for record in system.fold_log:
-        test = by_unit[record.fold.test]
-        assert record.fold.test not in record.fold.train
-        test_tokens = {(record.fold.test[0], t.start) for t in test.tokens}
-        assert record.trained_tokens, "a fold trained on nothing"
-        assert not (test_tokens & record.trained_tokens)
-        # and it did train on every other paragraph
-        others = {(u[0], t.start) for u in record.fold.train for t in by_unit[u].tokens}
-        assert record.trained_tokens == others
-
-
-def test_cv_predictions_are_those_of_a_model_blind_to_the_paragraph(gold, cv_run):
-    """Refit on the other paragraphs by hand: the system's output must be reproduced exactly."""
-    _, preds = cv_run
-    doc = gold.documents[0]
-    paras = [p for p in sk.gold_paragraphs(gold.documents) if p.unit[0] == doc.id]
-    got = {(e.span.start, e.span.end, e.type) for e in preds[0].entities}
-    expected = set()
-    for p in paras:
-        train = [q for q in paras if q.unit != p.unit]
-        tagger = sk.TokenTagger(seed=0).fit([q.words for q in train], [q.ner for q in train])
-        for e in sk.tags_to_entities(doc.text, p.tokens, tagger.predict([p.words])[0]):
-            expected.add((e.span.start, e.span.end, e.type))
-    assert got == expected
-
-
-def test_cv_is_not_the_leaky_model(gold, cv_run):
-    """A model trained on every paragraph (leaky) fits the gold better than cross-validation
-    does: if the two agreed, the folds would not be holding anything out."""
-    _, preds = cv_run
-    doc = gold.documents[0]
-    paras = sk.gold_paragraphs([doc])
-    gold_set = {(m.start, m.end, m.type) for m in doc.ner_mentions}
-    tagger = sk.TokenTagger(seed=0).fit([p.words for p in paras], [p.ner for p in paras])
-    leaky = {(e.span.start, e.span.end, e.type)
-             for p in paras for e in sk.tags_to_entities(doc.text, p.tokens, tagger.predict([p.words])[0])}
-    cv = {(e.span.start, e.span.end, e.type) for e in preds[0].entities}
-    assert len(leaky & gold_set) > len(cv & gold_set)
-
-
-def test_cv_output_is_well_formed_and_deterministic(gold, cv_run):
-    _, preds = cv_run
-    assert [p.id for p in preds] == [d.id for d in gold.documents]
-    for d, p in zip(gold.documents, preds):
-        _spans_ok(d, p)
-    again = sk.SklearnCV(seed=0).predict(gold.documents)
-    assert [p.to_dict() for p in again] == [p.to_dict() for p in preds]
-    assert preds[0].entities, "the cross-validated tagger found no entity at all"
-
-
-def test_cv_tasks(cv_run):
-    system, preds = cv_run
-    assert system.tasks == ("ner", "numbers") and preds[0].numbers is not None
-
-
 def test_number_values_come_from_the_parser_in_context(doc):
     from khabar.numerals import find_numbers
 
     tokens = [t for t in sentences(doc.text) if t]
-    context = sk.parser_context(doc.text)
+    context = corpora.parser_context(doc.text)
     for n in doc.numbers:  # every gold numeral span: tag it and read it back
         para = next(p for p in tokens if p[0].start <= n.start and n.end <= p[-1].end)
         tags = ["O"] * len(para)
@@ -112,26 +40,21 @@ def test_number_values_come_from_the_parser_in_context(doc):
         tags[inside[0]] = "B-NUM"
         for k in inside[1:]:
             tags[k] = "I-NUM"
-        (pred,) = sk.tags_to_numbers(doc.text, para, tags, context)
+        (pred,) = corpora.tags_to_numbers(doc.text, para, tags, context)
         assert pred.span.key == n.span.key and pred.span.text == n.text
         found = {m.span.key: m for m in find_numbers(doc.text)}
         if n.span.key in found:
             assert (pred.value, pred.kind) == (found[n.span.key].value, found[n.span.key].kind)
-    assert sk.number_value("ألفان وثمانمائة")[0] == 2800
-    assert sk.number_value("ليس رقما") == (None, None)
-
-
-def test_cv_rejects_a_training_file():
-    with pytest.raises(KhabarError, match="sklearn-wojood"):
-        sk.SklearnCV(train="x.txt")
+    assert corpora.number_value("ألفان وثمانمائة")[0] == 2800
+    assert corpora.number_value("ليس رقما") == (None, None)
 
 
 def test_features_are_local_orthography():
-    feats = sk.sentence_features(["قال", "بمعمر", "القذافي", "،"])
+    feats = corpora.sentence_features(["قال", "بمعمر", "القذافي", "،"])
     assert feats[1]["s"] == "معمر" and feats[1]["pre"] == "ب"
     assert feats[3]["shape"] == "،" and feats[0]["first"] and feats[3]["last"]
     assert feats[0]["-1:n"] == "<pad>" and feats[2]["-1:n"] == "بمعمر"
-    assert sk.shape("2011") == "d" and sk.shape("٢٠١١") == "d" and sk.shape("فرنسيًا") == "a"
+    assert corpora.shape("2011") == "d" and corpora.shape("٢٠١١") == "d" and corpora.shape("فرنسيًا") == "a"
 
 
 def test_tagger_with_one_class_predicts_it():
@@ -141,19 +64,20 @@ def test_tagger_with_one_class_predicts_it():
 
 def test_registry_entries():
     entries = registry()
-    assert entries["sklearn-cv"].missing() is None
-    assert isinstance(get_system("sklearn-cv"), sk.SklearnCV)
+    assert "sklearn-cv" not in entries  # retired: it trained on the test article
     assert entries["sklearn-wojood"].target == "khabar.baselines.sklearn_ner:SklearnCorpus"
+    if entries["sklearn-wojood"].missing() is None:
+        assert isinstance(get_system("sklearn-wojood"), sk.SklearnCorpus)
 
 
 def test_corpus_variant_without_a_corpus(monkeypatch, tmp_path):
-    monkeypatch.delenv(sk.WOJOOD_ENV, raising=False)
-    monkeypatch.setattr(sk, "DEFAULT_WOJOOD", tmp_path / "absent.txt")
+    monkeypatch.delenv(corpora.WOJOOD_ENV, raising=False)
+    monkeypatch.setattr(corpora, "DEFAULT_WOJOOD", tmp_path / "absent.txt")
     why = sk.SklearnCorpus.unavailable_reason()
-    assert why == sk.HOW_TO_ADD_CORPUS and "\n" not in why and "train=" in why
+    assert why == corpora.HOW_TO_ADD_CORPUS and "\n" not in why and "train=" in why
     with pytest.raises(KhabarError, match="no training corpus"):
         sk.SklearnCorpus()
-    monkeypatch.setenv(sk.WOJOOD_ENV, str(tmp_path / "gone.txt"))
+    monkeypatch.setenv(corpora.WOJOOD_ENV, str(tmp_path / "gone.txt"))
     assert "does not exist" in sk.SklearnCorpus.unavailable_reason()
     assert sk.SklearnCorpus.unavailable_reason(train="given.txt") is None
 
@@ -190,9 +114,9 @@ def test_wojood_variant_predicts_the_seed(gold, wojood_system):
     assert wojood_system.tasks == ("ner", "numbers") and wojood_system.scheme == "fine"
     for d, p in zip(gold.documents, preds):
         _spans_ok(d, p)
-        context = sk.parser_context(d.text)
+        context = corpora.parser_context(d.text)
         for n in p.numbers:
-            assert (n.value, n.kind) == sk.number_value(n.span.text, context, n.span.key)
+            assert (n.value, n.kind) == corpora.number_value(n.span.text, context, n.span.key)
     assert preds[0].entities
 
 
