@@ -1,8 +1,8 @@
 """The system interface: what a baseline implements, and the registry row that describes one.
 
 A system maps documents to predictions for any subset of the three tasks. It gets the whole
-corpus at once, so a learned system can cross-validate (never predicting a paragraph it was
-trained on).
+corpus at once, so a learned system can hold out every document it was trained on (never
+predicting text it was trained on).
 """
 
 from __future__ import annotations

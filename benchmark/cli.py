@@ -258,7 +258,7 @@ def leaderboard(
     for r in board.rows:
         if r.outside:
             console.print(f"{r.system} on its training corpus's own test split: {outside_line(r.outside)}")
-    console.print(f"signature: {board.signature}")
+    console.print(f"signature: {board.signature}", soft_wrap=True)
     console.print(f"written: {_shown(out or RESULTS_DIR)}/leaderboard.{{json,csv,md}}, f1.png, corrupted.png, "
                   "confusion.png, predictions/, scores/")
 
