@@ -26,7 +26,7 @@ def doc(gold):
 # Tests that skip where an optional tool or outside file is missing (a developer's machine)
 # must not skip in CI, which installs them all: there a skip for one of these reasons fails.
 REQUIRED_IN_CI = ("chromium", "torch", "transformers", "Wojood", "Recognizers-Text", "oldest datasets", "lm_eval",
-                  "inspect_ai")
+                  "inspect_ai", "KHABAR_SLOW_TESTS")
 
 
 @pytest.hookimpl(hookwrapper=True)
