@@ -24,7 +24,7 @@ from __future__ import annotations
 from khabar.model import Span
 from khabar.normalize import normalize
 from khabar.numerals import find_numbers
-from khabar.tokens import tokenize
+from khabar.tokens import paragraph_of_tokens, tokenize
 
 from . import gazetteers as gz
 from .rules_persons import person_candidates
@@ -75,11 +75,7 @@ def analyse(text: str) -> Text:
     """Tokenize `text` once and find its gazetteer names and numerals, for all the rules to share."""
     toks = tokenize(text)
     norms = [normalize(tok.text) for tok in toks]
-    line, n = [], 0
-    for k, tok in enumerate(toks):
-        if k and "\n" in text[toks[k - 1].end:tok.start]:
-            n += 1
-        line.append(n)
+    line = paragraph_of_tokens(text, toks)
     numeral = {}
     starts = {tok.start: k for k, tok in enumerate(toks)}
     for m in find_numbers(text):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from khabar.model import Span
 from khabar.normalize import normalize
-from khabar.tokens import Token, is_punct, tokenize
+from khabar.tokens import Token, is_punct, paragraph_of_tokens, tokenize
 
 from . import gazetteers as gz
 from .rules_ner import NerMention
@@ -163,11 +163,7 @@ def _doc(text: str, ner: list[NerMention]) -> Doc:
     """Tokenize `text` and index its mentions and cue words."""
     toks = tokenize(text)
     norms = [normalize(tok.text) for tok in toks]
-    para, p = [], 0
-    for k, tok in enumerate(toks):
-        if k and "\n" in text[toks[k - 1].end:tok.start]:
-            p += 1
-        para.append(p)
+    para = paragraph_of_tokens(text, toks)
     quoted = _quotation_depth(toks, para)
     mention = {k: m for m in ner for k in range(m.first, m.last + 1)}
     forms = gz.cue_forms()

@@ -51,3 +51,13 @@ def sentences(text: str) -> list[list[Token]]:
         out.append(tokenize(line, start))
         start += len(line) + 1
     return out
+
+
+def paragraph_of_tokens(text: str, toks: list[Token]) -> list[int]:
+    """The paragraph (0-based) of each token of `text`: a line break between two tokens starts a new one."""
+    out, n = [], 0
+    for k, tok in enumerate(toks):
+        if k and "\n" in text[toks[k - 1].end:tok.start]:
+            n += 1
+        out.append(n)
+    return out

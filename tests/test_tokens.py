@@ -38,3 +38,12 @@ def test_tokens_partition_non_space(text):
     for t in toks:
         if any(c in PUNCTUATION for c in t.text) and len(t.text) > 1:
             assert any(c.isdigit() for c in t.text)  # only digit groups keep separators inside
+
+
+def test_paragraph_of_tokens():
+    from khabar.tokens import paragraph_of_tokens, tokenize
+
+    text = "قال أحمد: نعم.\nوأضاف\n\n، لا"
+    toks = tokenize(text)
+    assert paragraph_of_tokens(text, toks) == [0, 0, 0, 0, 0, 1, 2, 2]
+    assert paragraph_of_tokens("", []) == []
