@@ -336,8 +336,11 @@ def export_(
         raise KhabarError("give an output folder (and/or --variants FOLDER)")
     g = load_gold(gold)
     if out is not None:
-        written = export(fmt=fmt, out=out, gold=g, overwrite=force, as_predictions=as_predictions)
-        typer.echo(f"{out}: {fmt} export of gold {g.version} (sha256 {g.short_hash}), {len(written)} file(s)")
+        shipped = gold is None and fmt == "hub"  # the hub folder holds both shipped splits
+        written = export(fmt=fmt, out=out, gold=None if shipped else g, overwrite=force,
+                         as_predictions=as_predictions)
+        what = "the validation and test splits" if shipped else f"gold {g.version} (sha256 {g.short_hash})"
+        typer.echo(f"{out}: {fmt} export of {what}, {len(written)} file(s)")
     if variants is not None:
         from .robustness import export_variants
 

@@ -372,7 +372,9 @@ def khabar(*args, cwd):
 def test_cli_export_and_push_dry_run(tmp_path):
     r = khabar("export", "--format", "hub", "out", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "out" / "ner" / "test-00000-of-00001.parquet").is_file()
+    for sp in SPLITS:  # without --gold: both shipped splits
+        assert (tmp_path / "out" / "ner" / f"{sp}-00000-of-00001.parquet").is_file()
+    assert "validation and test splits" in r.stdout
     again = khabar("export", "--format", "hub", "out", cwd=tmp_path)
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "use --force" in again.stderr
     assert "Traceback" not in again.stderr

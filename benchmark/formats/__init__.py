@@ -19,16 +19,17 @@ IMPORT_FORMATS: tuple[str, ...] = ("brat", "labelstudio", "conll")
 
 def export(fmt: str, out: str | Path, gold: Gold | None = None, overwrite: bool = False,
            as_predictions: bool = False) -> list[Path]:
-    """Write `gold` (default: the shipped gold) into the folder `out` in format `fmt`."""
+    """Write `gold` into the folder `out` in format `fmt`; by default the shipped gold (for `hub`,
+    both shipped splits: validation and test)."""
     from ..gold import load_gold
 
     if fmt not in EXPORT_FORMATS:
         raise KhabarError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}", field="format")
-    g = gold if gold is not None else load_gold()
     if fmt == "hub":
         from ..hub import export_hub
 
-        return export_hub(out, g, overwrite=overwrite)
+        return export_hub(out, gold, overwrite=overwrite)
+    g = gold if gold is not None else load_gold()
     if fmt == "conll":
         from .conll import export_conll
 
