@@ -34,8 +34,8 @@ DEFAULT_WOJOOD = REPO_ROOT.parent / "shared" / "external" / "wojood-sample" / "t
 """Wojood's public sample next to the repository (`../shared/external/wojood-sample/`), if present."""
 WOJOOD_ENV = "KHABAR_WOJOOD"
 HOW_TO_ADD_CORPUS = (
-    "no training corpus: pass train=PATH (a CoNLL-style Arabic NER file such as Wojood's "
-    "train.txt from github.com/SinaLab/ArabicNER data/) or set $KHABAR_WOJOOD to it"
+    "no training corpus: set KHABAR_WOJOOD=PATH to a CoNLL-style Arabic NER file (Wojood's "
+    "train.txt from github.com/SinaLab/ArabicNER data/), or run `khabar run sklearn-wojood --train PATH`"
 )
 
 SEGMENT_MARK = "$#$"

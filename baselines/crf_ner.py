@@ -368,7 +368,7 @@ class CRF:
             return p
         p = default_corpus_path()
         if p is None:
-            self.notes.append("Wojood's sample not found (set $KHABAR_WOJOOD or pass train=PATH): "
+            self.notes.append("Wojood's sample not found (set KHABAR_WOJOOD=PATH, or run `khabar run crf --train PATH`): "
                               "NER trained on the dev split alone.")
             return None
         if not p.is_file():

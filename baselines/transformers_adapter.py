@@ -23,8 +23,8 @@ from .corpora import ANERCORP, GENERIC, LabelMap, load_label_map
 
 MODEL_ENV = "KHABAR_HF_MODEL"
 HOW_TO_CONFIGURE = (
-    "no model configured: pass model=PATH_OR_HUB_ID or set $KHABAR_HF_MODEL "
-    "(e.g. CAMeL-Lab/bert-base-arabic-camelbert-msa-ner with scheme=coarse)"
+    "no model configured: set KHABAR_HF_MODEL=PATH_OR_HUB_ID, or run `khabar run transformers --model "
+    "PATH_OR_HUB_ID` (e.g. CAMeL-Lab/bert-base-arabic-camelbert-msa-ner with --opt scheme=coarse)"
 )
 _ANER_STYLE = {"PERS", "PER", "ORG", "LOC", "MISC"}
 

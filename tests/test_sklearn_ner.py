@@ -74,7 +74,8 @@ def test_corpus_variant_without_a_corpus(monkeypatch, tmp_path):
     monkeypatch.delenv(corpora.WOJOOD_ENV, raising=False)
     monkeypatch.setattr(corpora, "DEFAULT_WOJOOD", tmp_path / "absent.txt")
     why = sk.SklearnCorpus.unavailable_reason()
-    assert why == corpora.HOW_TO_ADD_CORPUS and "\n" not in why and "train=" in why
+    assert why == corpora.HOW_TO_ADD_CORPUS and "\n" not in why and "KHABAR_WOJOOD=PATH" in why
+    assert "`khabar run sklearn-wojood --train PATH`" in why  # a command that exists, not an option it lacks
     with pytest.raises(KhabarError, match="no training corpus"):
         sk.SklearnCorpus()
     monkeypatch.setenv(corpora.WOJOOD_ENV, str(tmp_path / "gone.txt"))

@@ -103,7 +103,8 @@ def test_chunking_respects_budget():
 def test_unavailable_without_a_model(monkeypatch):
     monkeypatch.delenv(ta.MODEL_ENV, raising=False)
     why = ta.TransformersNER.unavailable_reason()
-    assert why == ta.HOW_TO_CONFIGURE and "model=" in why and "\n" not in why
+    assert why == ta.HOW_TO_CONFIGURE and "KHABAR_HF_MODEL=" in why and "`khabar run transformers --model" in why \
+        and "\n" not in why
     assert ta.TransformersNER.unavailable_reason(model="some/model") is None
     with pytest.raises(KhabarError, match="no model configured"):
         ta.TransformersNER()

@@ -372,10 +372,11 @@ def _num(name: str, value, kind, optional: bool = False):
 
 def _missing(model: str | None, base_url: str | None) -> str | None:
     if not base_url and not model:
-        return ("no endpoint configured: set KHABAR_LLM_BASE_URL and KHABAR_LLM_MODEL "
-                "(or pass --base-url and --model)")
+        return ("no endpoint configured: set KHABAR_LLM_BASE_URL and KHABAR_LLM_MODEL, or run "
+                "`khabar run llm --base-url URL --model MODEL`")
     if not base_url:
-        return "no endpoint configured: set KHABAR_LLM_BASE_URL or OPENAI_BASE_URL (or pass --base-url)"
+        return ("no endpoint configured: set KHABAR_LLM_BASE_URL or OPENAI_BASE_URL, or run "
+                "`khabar run llm --base-url URL`")
     if not model:
-        return "no model configured: set KHABAR_LLM_MODEL (or pass --model)"
+        return "no model configured: set KHABAR_LLM_MODEL, or run `khabar run llm --model MODEL`"
     return None
