@@ -235,14 +235,15 @@ def leaderboard(
     system: list[str] = typer.Option([], "--system", "-s", help="Only these systems (repeatable)."),
     n_boot: NBootOption = 1000,
     seed: SeedOption = 0,
-    out: Path = typer.Option(None, "--out", help="Results folder (default: the repo's results/)."),
+    out: Path = typer.Option(None, "--out", help="Results folder (default: ./khabar-results, git-ignored; "
+                             "--out results refreshes a checkout's committed results)."),
     json_out: JsonOption = False,
 ) -> None:
     """Run every available system on every task and print the table (the main job)."""
-    from .leaderboard import RESULTS_DIR, leaderboard as run_board
+    from .leaderboard import DEFAULT_OUT, leaderboard as run_board
     from .tables import leaderboard_table
 
-    board = run_board(systems=system or None, n_boot=n_boot, seed=seed, out_dir=out or RESULTS_DIR,
+    board = run_board(systems=system or None, n_boot=n_boot, seed=seed, out_dir=out or DEFAULT_OUT,
                       progress=not json_out)
     if json_out:
         import json
@@ -259,7 +260,7 @@ def leaderboard(
         if r.outside:
             console.print(f"{r.system} on its training corpus's own test split: {outside_line(r.outside)}")
     console.print(f"signature: {board.signature}", soft_wrap=True)
-    console.print(f"written: {_shown(out or RESULTS_DIR)}/leaderboard.{{json,csv,md}}, f1.png, corrupted.png, "
+    console.print(f"written: {_shown(out or DEFAULT_OUT)}/leaderboard.{{json,csv,md}}, f1.png, corrupted.png, "
                   "confusion.png, predictions/, scores/")
 
 

@@ -18,7 +18,11 @@ from .model import Gold
 from .scoring.tasks import HEADLINE_TEXT, TASKS
 
 RESULTS_DIR = REPO_ROOT / "results" if IN_CHECKOUT else Path("results")
-"""The checkout's committed `results/`; from a wheel install, `results/` in the working directory."""
+"""The checkout's committed `results/` (what the README shows); from a wheel install, `results/`
+in the working directory. `khabar leaderboard --out results` refreshes it."""
+DEFAULT_OUT = Path("khabar-results")
+"""Where `khabar leaderboard` writes unless told otherwise: a folder in the working directory,
+git-ignored in a checkout, so the quick start never rewrites committed files."""
 
 
 @dataclass
@@ -126,7 +130,7 @@ def leaderboard(
     gold: Gold | None = None,
     n_boot: int = 1000,
     seed: int = 0,
-    out_dir: str | Path | None = RESULTS_DIR,
+    out_dir: str | Path | None = DEFAULT_OUT,
     progress: bool = False,
     dev: Gold | bool | None = None,
 ) -> Leaderboard:

@@ -721,11 +721,12 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
                  seed: int = 0, notes: list[str] | None = None) -> Path:
     """Read predictions files, render the report, write it to `out` (never over an existing
     file unless `overwrite`). Names default to the files' stems; `leaderboard` defaults to
-    `results/leaderboard.json` when that file exists. With `lenient`, bad records are skipped
+    the latest `khabar leaderboard` run (`khabar-results/leaderboard.json`), else the committed
+    `results/leaderboard.json`, when one exists. With `lenient`, bad records are skipped
     and one line per file saying how many is appended to `notes` (and shown in the page)."""
     from .gold import load_gold
     from .writer import check_target, write_text
-    from .leaderboard import RESULTS_DIR, read_leaderboard
+    from .leaderboard import DEFAULT_OUT, RESULTS_DIR, read_leaderboard
     from .predictions import read_predictions
 
     out = Path(out)
@@ -749,7 +750,8 @@ def write_report(paths: Sequence[str | Path], out: str | Path, overwrite: bool =
             notes.append(f"{p}: skipped {got.skipped} bad record(s) (--lenient)")
         preds[name] = list(got)
     board = None
-    lb = Path(leaderboard) if leaderboard is not None else RESULTS_DIR / "leaderboard.json"
+    latest = DEFAULT_OUT / "leaderboard.json"
+    lb = Path(leaderboard) if leaderboard is not None else latest if latest.exists() else RESULTS_DIR / "leaderboard.json"
     if lb.exists():
         board = read_leaderboard(lb)
         their = str((board.get("gold") or {}).get("sha256", ""))

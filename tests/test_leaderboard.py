@@ -102,3 +102,15 @@ def test_readme_shows_the_committed_table():
     for row in board["systems"]:
         assert markdown_row(row) in readme, row["system"]
     assert board["gold"]["sha256"][:12] in readme and board["dev"]["sha256"][:12] in readme
+
+
+def test_the_quick_start_changes_no_committed_file(tmp_path):
+    """`khabar leaderboard` without --out writes ./khabar-results (git-ignored), never the
+    committed results/ the README shows."""
+    before = {p: p.read_bytes() for p in RESULTS.rglob("*") if p.is_file()}
+    r = subprocess.run([sys.executable, "-m", "khabar", "leaderboard", "-s", "oracle", "-s", "empty", "--n-boot", "0"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "khabar-results" / "leaderboard.json").is_file()
+    assert {p: p.read_bytes() for p in RESULTS.rglob("*") if p.is_file()} == before
+    assert "khabar-results/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
