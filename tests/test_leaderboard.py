@@ -70,8 +70,11 @@ def test_no_baseline_regressed(stem, gold, tmp_path):
     from khabar.baselines import get_system
     from khabar.gold import load_split
 
+    system = get_system(name)
+    if getattr(system, "train_path", "") is None:  # crf on a clone without Wojood's sample: another model
+        pytest.skip(f"{name}: trained here without Wojood's sample; its committed scores were trained with it")
     target = load_split("dev") if split == "dev" else gold
-    preds = get_system(name).predict(target.documents)
+    preds = system.predict(target.documents)
     path = write_predictions(preds, tmp_path / f"{stem}.jsonl")
     r = subprocess.run([sys.executable, "-m", "khabar", "check", str(path), "--baseline",
                         str(RESULTS / "scores" / f"{stem}.json"), "--tolerance", "0.01",
