@@ -371,6 +371,17 @@ def default_corpus_path() -> Path | None:
     return DEFAULT_WOJOOD if DEFAULT_WOJOOD.is_file() else None
 
 
+def corpus_file(path: str | Path) -> Path:
+    """A training corpus the user named: a CoNLL file, or a folder holding `train.txt`; a
+    one-line `KhabarError` when it is not there."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / "train.txt"
+    if not p.is_file():
+        raise KhabarError("training corpus not found", file=str(p), field="train")
+    return p
+
+
 def span_prf(gold: list[list[str]], pred: list[list[str]]) -> dict:
     """Strict span-level micro P/R/F1 (conlleval's chunk decoding) and per type, over IOB2
     sequences; agrees with seqeval's default mode (tested)."""

@@ -71,6 +71,7 @@ from .corpora import (
     WOJOOD,
     WOJOOD_ENV,
     LabelMap,
+    corpus_file,
     default_corpus_path,
     load_label_map,
     project_corpus,
@@ -360,12 +361,7 @@ class CRF:
             self.notes.append("NER trained on the dev split alone (train=none).")
             return None
         if train is not None:
-            p = Path(train)
-            if p.is_dir():
-                p = p / "train.txt"
-            if not p.is_file():
-                raise KhabarError("training corpus not found", file=str(p), field="train")
-            return p
+            return corpus_file(train)
         p = default_corpus_path()
         if p is None:
             self.notes.append("Wojood's sample not found (set KHABAR_WOJOOD=PATH, or run `khabar run crf --train PATH`): "

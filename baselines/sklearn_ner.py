@@ -23,6 +23,7 @@ from .corpora import (
     WOJOOD,
     WOJOOD_ENV,
     LabelMap,
+    corpus_file,
     default_corpus_path,
     load_label_map,
     parser_context,
@@ -114,11 +115,7 @@ def _resolve_train(train) -> Path:
     p = Path(train) if train is not None else default_corpus_path()
     if p is None:
         raise KhabarError(HOW_TO_ADD_CORPUS, field="train")
-    if p.is_dir():
-        p = p / "train.txt"
-    if not p.is_file():
-        raise KhabarError("training corpus not found", file=str(p), field="train")
-    return p
+    return corpus_file(p)
 
 
 class SklearnCorpus:
