@@ -247,6 +247,15 @@ def example_answer(example: dict, tasks: tuple[str, ...]) -> str:
     return json.dumps({LIST_KEY[t]: example[LIST_KEY[t]] for t in tasks}, ensure_ascii=False)
 
 
+def check_few_shot(few_shot) -> int:
+    """The number of few-shot examples asked for, or a one-line `KhabarError` outside 0..3."""
+    from khabar.errors import KhabarError
+
+    if not 0 <= int(few_shot) <= len(FEW_SHOT_PARAGRAPHS):
+        raise KhabarError(f"few_shot must be between 0 and {len(FEW_SHOT_PARAGRAPHS)}, not {few_shot}")
+    return int(few_shot)
+
+
 def messages(text: str, tasks: tuple[str, ...], *, lang: str = "en", few_shot: int = 0) -> list[dict]:
     """The chat messages for one text: system, `few_shot` example exchanges, then the text."""
     if not 0 <= few_shot <= len(FEW_SHOT_PARAGRAPHS):

@@ -143,8 +143,7 @@ class LLMSystem:
             raise KhabarError(f"prompt_lang must be one of {', '.join(prompts.LANGS)}, not {prompt_lang!r}")
         if unit not in ("document", "paragraph"):
             raise KhabarError(f"unit must be 'document' or 'paragraph', not {unit!r}")
-        if not 0 <= int(few_shot) <= len(prompts.FEW_SHOT_PARAGRAPHS):
-            raise KhabarError(f"few_shot must be between 0 and {len(prompts.FEW_SHOT_PARAGRAPHS)}, not {few_shot}")
+        prompts.check_few_shot(few_shot)
         if isinstance(tasks, str):
             tasks = tuple(t.strip() for t in tasks.split(",") if t.strip())
         if tasks:

@@ -41,8 +41,7 @@ class Options:
             raise KhabarError(f"unknown task {self.task!r}; expected {', '.join(TASKS)}")
         if self.prompt_lang not in prompts.LANGS:
             raise KhabarError(f"prompt_lang must be one of {', '.join(prompts.LANGS)}, not {self.prompt_lang!r}")
-        if not 0 <= int(self.few_shot) <= len(prompts.FEW_SHOT_PARAGRAPHS):
-            raise KhabarError(f"few_shot must be between 0 and {len(prompts.FEW_SHOT_PARAGRAPHS)}, not {self.few_shot}")
+        prompts.check_few_shot(self.few_shot)
         if self.gold is None:
             split_name(self.split)  # a one-line error for an unknown split
 
