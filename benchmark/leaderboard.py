@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .gold import IN_CHECKOUT, REPO_ROOT
 from .model import Gold
+from .scoring.score_format import check_format, stamp
 from .scoring.tasks import HEADLINE_TEXT, TASKS
 
 RESULTS_DIR = REPO_ROOT / "results" if IN_CHECKOUT else Path("results")
@@ -50,7 +51,7 @@ class Leaderboard:
     dev_hash: str | None = None
 
     def to_dict(self) -> dict:
-        return {
+        return stamp("leaderboard", {
             "signature": self.signature,
             "gold": {"version": self.gold_version, "sha256": self.gold_hash},
             **({"dev": {"signature": self.dev_signature, "version": self.dev_version, "sha256": self.dev_hash}}
@@ -64,7 +65,7 @@ class Leaderboard:
                 for r in self.rows
             ],
             "skipped": self.skipped,
-        }
+        })
 
     def to_frame(self):
         """One row per system, split and task (pandas)."""
@@ -274,6 +275,10 @@ def read_leaderboard(path: str | Path) -> dict:
 
     where = str(path)
     board = read_json(path)
+    check_format(board, where)
+    if board.get("command", "leaderboard") != "leaderboard":
+        raise KhabarError(f"not a khabar leaderboard but the JSON of `khabar {board['command']}`", file=where,
+                          field="command")
     systems = board.get("systems")
     if not isinstance(systems, list) or not systems:
         raise KhabarError("not a khabar leaderboard: expected a non-empty list of systems", file=where,

@@ -17,8 +17,8 @@ from typing import Iterable
 
 from .errors import KhabarError
 from .model import Gold, Span
+from .scoring.score_format import stamp
 
-SCHEMA = "khabar-robustness/1"
 CHANGES = ("lost", "gained", "new_fp", "fixed_fp")
 """Flip kinds: a gold item matched on the original but not the variant (lost) or the reverse
 (gained); a false-positive prediction (spurious, or wrong in boundaries, type, speaker or
@@ -107,8 +107,7 @@ class RobustnessReport:
         return top if top.drop > 0 else None
 
     def to_dict(self) -> dict:
-        return {
-            "schema": SCHEMA,
+        return stamp("robustness", {
             "signature": self.signature,
             "system": self.system,
             "seed": self.seed,
@@ -119,7 +118,7 @@ class RobustnessReport:
             "perturbations": self.perturbations,
             "skipped": self.skipped,
             "cells": [c.to_dict() for c in self.cells],
-        }
+        })
 
     def to_frame(self):
         """One row per task and perturbation (without the flip lists), as a pandas DataFrame."""

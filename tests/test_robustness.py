@@ -140,7 +140,7 @@ def test_report_is_deterministic_and_serialisable():
     b = robustness("oracle", GOLD, seed=3, n_boot=N_BOOT).to_dict()
     assert a == b
     assert json.loads(json.dumps(a, ensure_ascii=False)) == a
-    assert a["schema"] == "khabar-robustness/1" and "seed:3" in a["signature"]
+    assert (a["format"], a["command"]) == ("khabar-score/1", "robustness") and "seed:3" in a["signature"]
     for cell in a["cells"]:
         assert set(CHANGES) <= set(cell)
 

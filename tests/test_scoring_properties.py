@@ -181,12 +181,17 @@ def test_no_bootstrap_gives_null_intervals():
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_counts_add_up(seed):
-    """tp + fn = gold items and tp + fp = predicted items, on every F1 line."""
+    """tp + fn + partial = gold items and tp + fp + partial = predicted items, all whole
+    numbers, on every line; P and R give partial matches half credit."""
     preds = noisy(GOLD, seed)
     r = score(GOLD, preds, n_boot=0)
     n_pred = sum(len(p.entities) for p in preds)
     for row in r.rows:
         m = row.score
-        assert m.tp + m.fn == pytest.approx(m.support)
-        assert m.tp + m.fp == pytest.approx(m.predicted)
+        assert all(type(x) is int for x in (m.tp, m.fp, m.fn, m.partial))
+        assert m.tp + m.fn + m.partial == m.support
+        assert m.tp + m.fp + m.partial == m.predicted
+        if m.kind == "f1" and not row.label == "macro" and m.predicted:
+            assert m.p == pytest.approx((m.tp + m.partial / 2) / m.predicted)
+    assert any(row.score.partial for row in r.rows)  # the partial-credit case is exercised
     assert r.get("ner", "exact").predicted == n_pred

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..errors import KhabarError
 from ..files import read_json
 from .report import Report
+from .score_format import check_format, stamp
 from .tasks import HEADLINE
 from .signature import parse
 
@@ -69,8 +70,8 @@ class CheckResult:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "tolerance": self.tolerance, "checked": self.checked, "signature": self.signature,
-                "drops": [d.to_dict() for d in self.drops]}
+        return stamp("check", {"ok": self.ok, "tolerance": self.tolerance, "checked": self.checked,
+                               "signature": self.signature, "drops": [d.to_dict() for d in self.drops]})
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,12 @@ def load_baseline(baseline: str | Path | dict) -> Baseline:
     [0, 1], a malformed row) is a one-line `KhabarError`."""
     where = str(baseline) if not isinstance(baseline, dict) else "baseline"
     raw = baseline if isinstance(baseline, dict) else read_json(Path(baseline))
-    if "rows" in raw:
-        rows = raw["rows"]
+    if "format" in raw or "rows" in raw:
+        check_format(raw, where)
+        if raw.get("command", "score") != "score":
+            raise KhabarError(f"this is the JSON of `khabar {raw['command']}`; the gate compares against "
+                              f"`khabar score --json`", file=where, field="command")
+        rows = raw.get("rows")
         if not isinstance(rows, list):
             raise KhabarError("expected a list of rows", file=where, field="rows")
         targets = [_row_target(r, where, f"rows[{i}]") for i, r in enumerate(rows)]

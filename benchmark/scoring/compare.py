@@ -27,6 +27,7 @@ from .prf import f1 as f1_of
 from .corpus import resolve_tasks, tally
 from .counts import Key, Tally
 from .overlap import OVERLAP_THRESHOLD
+from .score_format import stamp
 from .tasks import HEADLINE, TASKS
 
 METHODS = ("bootstrap", "ar")
@@ -70,8 +71,8 @@ class Comparison:
         raise KeyError(task)
 
     def to_dict(self) -> dict:
-        return {"signature": self.signature, "method": self.method, "n": self.n, "seed": self.seed,
-                "rows": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
+        return stamp("compare", {"signature": self.signature, "method": self.method, "n": self.n, "seed": self.seed,
+                                 "rows": [r.to_dict() for r in self.rows], "notes": list(self.notes)})
 
     def to_frame(self):
         import pandas as pd

@@ -11,9 +11,12 @@ the data (a shard, a paragraph, a bootstrap resample) add up to the whole:
     missed     a gold item with no predicted counterpart
     spurious   a predicted item with no gold counterpart
 
-    tp = correct + 0.5 * partial
-    P  = tp / (correct + incorrect + partial + spurious)   (over predicted items)
-    R  = tp / (correct + incorrect + partial + missed)     (over gold items)
+    credit = correct + 0.5 * partial
+    P = credit / (correct + incorrect + partial + spurious)   (over predicted items)
+    R = credit / (correct + incorrect + partial + missed)     (over gold items)
+
+The reported counts are whole items: tp = correct, fp = incorrect + spurious,
+fn = incorrect + missed, and partial on its own (see `Metric`).
 
 An accuracy line (speaker, value, type on matched items) only uses correct and incorrect, which
 makes P = R = F1 = accuracy.
@@ -36,11 +39,11 @@ def ratios(counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     resample go through it."""
     counts = np.asarray(counts)
     c, i, pa, m, s = (counts[..., j].astype(np.float64) for j in range(len(CATEGORIES)))
-    tp = c + 0.5 * pa
+    credit = c + 0.5 * pa
     actual, possible = c + i + pa + s, c + i + pa + m
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(actual > 0, tp / np.where(actual > 0, actual, 1), 0.0)
-        r = np.where(possible > 0, tp / np.where(possible > 0, possible, 1), 0.0)
+        p = np.where(actual > 0, credit / np.where(actual > 0, actual, 1), 0.0)
+        r = np.where(possible > 0, credit / np.where(possible > 0, possible, 1), 0.0)
         f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
     return p, r, f
 
@@ -78,9 +81,12 @@ class Metric:
     """One metric line: the five counts behind it, a 95% bootstrap interval on F1, and P, R
     and F1 derived from the counts (for a macro line, the mean over its `parts`).
 
-    `tp`, `fp` and `fn` are in the usual sense (`fp` = predicted items that are not true
-    positives, `fn` = gold items that are not); `tp` is fractional only in the partial-credit
-    NER modes. For accuracy lines `p == r == f1` is the accuracy over matched items.
+    `tp`, `fp` and `fn` are whole items: `tp` the correct ones, `fp` the predicted items that
+    are wrong or spurious, `fn` the gold items that are wrong or missed. A partial match (only
+    in nervaluate's partial mode) is none of them: it is `partial`, half credit on both sides,
+    so `tp + fp + partial == predicted`, `tp + fn + partial == support` and
+    `p == (tp + partial / 2) / predicted`. For accuracy lines `p == r == f1` is the accuracy
+    over matched items.
     """
 
     correct: int = 0
@@ -116,17 +122,19 @@ class Metric:
         return self._ratios[2]
 
     @property
-    def tp(self) -> float:
-        """True positives: correct, plus half of partial (an int when there is no partial)."""
-        return self.correct + 0.5 * self.partial if self.partial else self.correct
+    def tp(self) -> int:
+        """True positives: the correct items."""
+        return self.correct
 
     @property
-    def fp(self) -> float:
-        return self.predicted - (self.correct + 0.5 * self.partial)
+    def fp(self) -> int:
+        """False positives: predicted items that are wrong or have no gold counterpart."""
+        return self.incorrect + self.spurious
 
     @property
-    def fn(self) -> float:
-        return self.support - (self.correct + 0.5 * self.partial)
+    def fn(self) -> int:
+        """False negatives: gold items predicted wrong or not at all."""
+        return self.incorrect + self.missed
 
     @property
     def support(self) -> int:

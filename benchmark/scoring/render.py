@@ -17,10 +17,6 @@ def _f(x: float) -> str:
     return "—" if isinstance(x, float) and math.isnan(x) else f"{100 * x:.1f}"
 
 
-def _n(x: float) -> str:
-    return f"{x:g}"
-
-
 def shown(report: Report, full: bool = False) -> list[Row]:
     """The rows worth a glance: everything for quotes and numbers; for NER, micro and macro of
     every mode, the strict per-type lines, and the corrupted subset's micro lines."""
@@ -46,7 +42,10 @@ _EMOJI_CHARS = frozenset("!#&()*+-.0123456789_abcdefghijklmnopqrstuvwxyzãåçé
 """Every character of rich's emoji names: a name with any other character is not one."""
 _WIDTH = 120
 _COLUMNS = (("metric", "left"), ("label", "left"), ("P", "right"), ("R", "right"), ("F1", "right"),
-            ("95% CI", "right"), ("TP", "right"), ("FP", "right"), ("FN", "right"), ("gold", "right"))
+            ("95% CI", "right"), ("TP", "right"), ("FP", "right"), ("FN", "right"), ("partial", "right"),
+            ("gold", "right"))
+_PARTIAL = 9
+"""Where the partial column is: shown only in a table with a partial match (NER's partial mode)."""
 
 
 def _as_is(text: str) -> bool:
@@ -62,7 +61,16 @@ def _cells(r: Row) -> list[str]:
     acc = m.kind == "accuracy"
     name = (r.metric if r.subset == "all" else f"{r.subset} {r.metric}") + (" (acc)" if acc else "")
     return [name, r.label, "" if acc else _f(m.p), "" if acc else _f(m.r), _f(m.f1), f"{_f(m.ci_low)}–{_f(m.ci_high)}",
-            _n(m.tp), _n(m.fp), _n(m.fn), str(m.support)]
+            str(m.tp), str(m.fp), str(m.fn), str(m.partial) if m.partial else "", str(m.support)]
+
+
+def _table(rows: list[Row]) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """The columns and cells of one task's table, the partial column only where it has a count."""
+    body = [_cells(r) for r in rows]
+    if any(r.score.partial for r in rows):
+        return list(_COLUMNS), body
+    keep = [i for i in range(len(_COLUMNS)) if i != _PARTIAL]
+    return [_COLUMNS[i] for i in keep], [[b[i] for i in keep] for b in body]
 
 
 def _title(report: Report, task: str) -> str:
@@ -94,10 +102,10 @@ def plain_report(report: Report, full: bool = False) -> str | None:
     out: list[str] = []
     for task in report.tasks:
         title = _title(report, task)
-        body = [_cells(r) for r in rows if r.task == task]
+        columns, body = _table([r for r in rows if r.task == task])
         if not body:
             return None
-        head = [c for c, _ in _COLUMNS]
+        head = [c for c, _ in columns]
         widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
         total = sum(widths) + 2 * (len(widths) - 1)
         if total > _WIDTH or len(title) > total or not all(_as_is(x) for x in [title, *(c for b in body for c in b)]):
@@ -105,7 +113,7 @@ def plain_report(report: Report, full: bool = False) -> str | None:
 
         def line(cells: list[str]) -> str:
             return "  ".join(c.ljust(w) if just == "left" else c.rjust(w)
-                             for c, w, (_, just) in zip(cells, widths, _COLUMNS))
+                             for c, w, (_, just) in zip(cells, widths, columns))
 
         out += [title.ljust(total), line(head), "─" * total, *(line(b) for b in body), ""]
     for text, wraps in _footer(report):
@@ -130,14 +138,14 @@ def print_report(report: Report, console=None, full: bool = False) -> None:
         title = _title(report, task)
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True, pad_edge=False,
                       padding=(0, 1))
-        for col, just in _COLUMNS:
+        mine = [r for r in rows if r.task == task]
+        columns, body = _table(mine)
+        for col, just in columns:
             table.add_column(col, justify=just, no_wrap=True)
         head = HEADLINE[task]
-        for r in rows:
-            if r.task != task:
-                continue
+        for r, cells in zip(mine, body):
             style = "bold" if (r.subset, r.metric, r.label) == head else None
-            table.add_row(*_cells(r), style=style)
+            table.add_row(*cells, style=style)
         console.print(table)
         console.print()
     for text, wraps in _footer(report):

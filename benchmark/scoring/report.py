@@ -9,6 +9,7 @@ from .counts import Tally
 from .details import Detail
 from .prf import CATEGORIES, Metric
 from .rows import Row, build_rows
+from .score_format import check_format, stamp
 from .signature import Signature, parse
 from .tasks import HEADLINE, TASKS
 
@@ -58,7 +59,7 @@ class Report:
     def to_dict(self) -> dict:
         """A JSON-ready dict: signature, settings, headline per task, every row, notes."""
         s = self.settings
-        return {
+        return stamp("score", {
             "signature": self.signature,
             "settings": {"khabar": s.version, "gold": s.gold, "tasks": list(s.tasks), "scheme": s.scheme,
                          "overlap": s.overlap, "unit": s.unit, "n_boot": s.n_boot, "seed": s.seed,
@@ -67,11 +68,12 @@ class Report:
             "rows": [r.to_dict() for r in self.rows],
             "notes": list(self.notes),
             **({"extra": self.extra} if self.extra else {}),
-        }
+        })
 
     @classmethod
     def from_dict(cls, d: dict) -> "Report":
         """Rebuild a report (without details or counts) from `to_dict()` output."""
+        check_format(d, "report")
         f = parse(d["signature"])
         st = d.get("settings", {})
         settings = Signature(f.get("khabar", ""), f.get("gold", ""), tuple(st.get("tasks", f.get("task", "").split(","))),
