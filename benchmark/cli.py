@@ -10,11 +10,15 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional, get_args, get_origin
 
 import typer
 
 from .errors import KhabarError
+
+
+HELP = ["-h", "--help"]
+"""The help options of every command."""
 
 
 class _Group(typer.core.TyperGroup):
@@ -38,7 +42,8 @@ class _Group(typer.core.TyperGroup):
 app = typer.Typer(
     cls=_Group,
     rich_markup_mode=None,
-    context_settings={"max_content_width": 1000},  # as wide as the terminal, as rich's help was
+    context_settings={"max_content_width": 1000,  # as wide as the terminal, as rich's help was
+                      "help_option_names": HELP},
     add_completion=False,
     no_args_is_help=True,
     help="khabar: a benchmark for Arabic news information extraction (NER, quotes, numbers).",
@@ -49,11 +54,23 @@ app = typer.Typer(
 )
 
 
+# The choices the parser offers; tests/test_cli.py checks each against the library's own tuple.
+Scheme = Literal["fine", "coarse"]  # khabar.schema.SCHEMES
+Method = Literal["bootstrap", "ar"]  # khabar.scoring.compare.METHODS
+ExportFormat = Literal["hub", "conll", "brat", "labelstudio"]  # khabar.formats.EXPORT_FORMATS
+ImportFormat = Literal["brat", "labelstudio", "conll"]  # khabar.formats.IMPORT_FORMATS
+LabelStudioUse = Literal["auto", "annotations", "predictions"]  # khabar.formats.labelstudio.USES
+Harness = Literal["lm-eval", "inspect"]  # khabar.harness.HARNESSES
+MAX_RESAMPLES = 1_000_000  # khabar.params.MAX_RESAMPLES
+MAX_SEED = 2**32 - 1  # khabar.params.MAX_SEED
+
 # Options several commands share, declared once.
 GoldOption = Annotated[Optional[Path], typer.Option("--gold", help="Gold file (default: the shipped data/gold.json).")]
-SchemeOption = Annotated[str, typer.Option("--scheme", help="NER scheme: fine or coarse.")]
-NBootOption = Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples for the 95% intervals (0: none).")]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap (or test, or perturbations).")]
+SchemeOption = Annotated[Scheme, typer.Option("--scheme", help="NER scheme.")]
+NBootOption = Annotated[int, typer.Option("--n-boot", min=0, max=MAX_RESAMPLES,
+                                          help="Bootstrap resamples for the 95% intervals (0: none).")]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED,
+                                         help="Seed of the bootstrap (or test, or perturbations).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LenientOption = Annotated[bool, typer.Option("--lenient", help="Skip and count bad records instead of stopping.")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the output if it exists.")]
@@ -82,13 +99,18 @@ def _shown(path: Path) -> Path:
         return path
 
 
+def _done(output: Path, what: str) -> None:
+    """`OUTPUT: what` a command wrote: on stdout, or on stderr when the output itself went to
+    stdout (`-o -`)."""
+    to_stdout = str(output) == "-"
+    typer.echo(f"{'<stdout>' if to_stdout else output}: {what}", err=to_stdout)
+
+
 def _console():
     """A rich console at least 120 columns wide, so tables never wrap their numbers."""
-    import shutil
+    from .terminal import WIDTH, console
 
-    from rich.console import Console
-
-    return Console(width=max(120, shutil.get_terminal_size((120, 24)).columns))
+    return console(at_least=WIDTH)
 
 
 @app.command()
@@ -144,8 +166,8 @@ def compare(
     gold: GoldOption = None,
     scheme: SchemeOption = "fine",
     tasks: Optional[str] = typer.Option(None, "--tasks", help="Comma-separated tasks (default: those both predict)."),
-    method: str = typer.Option("bootstrap", "--method", help="bootstrap (paired) or ar (approximate randomisation)."),
-    n: int = typer.Option(1000, "--n", help="Resamples or permutations."),
+    method: Method = typer.Option("bootstrap", "--method", help="bootstrap (paired) or ar (approximate randomisation)."),
+    n: int = typer.Option(1000, "--n", min=1, max=MAX_RESAMPLES, help="Resamples or permutations."),
     seed: SeedOption = 0,
     json_out: JsonOption = False,
     lenient: LenientOption = False,
@@ -162,7 +184,7 @@ def compare(
 def check(
     pred: str = typer.Argument(..., help="Predictions JSON Lines."),
     baseline: str = typer.Option(..., "--baseline", help="SCORES.json from `khabar score --json` (or {task: F1})."),
-    tolerance: float = typer.Option(0.01, "--tolerance", help="Largest allowed F1 drop (absolute, 0-1)."),
+    tolerance: float = typer.Option(0.01, "--tolerance", min=0, max=1, help="Largest allowed F1 drop (absolute)."),
     gold: GoldOption = None,
     json_out: JsonOption = False,
     lenient: LenientOption = False,
@@ -187,7 +209,7 @@ def _options(pairs: list[str]) -> dict:
 @app.command()
 def run(
     system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Predictions file to write (JSON Lines)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Predictions file to write (JSON Lines; - for stdout)."),
     gold: GoldOption = None,
     train: Optional[str] = typer.Option(None, "--train", help="Training corpus (CoNLL) for learned systems."),
     model: Optional[str] = typer.Option(None, "--model", help="Model name or path (transformers, llm)."),
@@ -207,7 +229,7 @@ def run(
              "lenient": lenient or None}
     options = {k: v for k, v in named.items() if v is not None} | _options(opt)
     n = run_system(name=system, output=output, gold_path=gold, overwrite=force, **options)
-    typer.echo(f"{output}: {n} document(s) predicted by {system}")
+    _done(output, f"{n} document(s) predicted by {system}")
 
 
 @app.command()
@@ -222,7 +244,7 @@ def systems() -> None:
 
 @app.command("harness-path")
 def harness_path(
-    harness: str = typer.Argument(..., help="lm-eval (the folder for --include_path) or inspect (the tasks file)."),
+    harness: Harness = typer.Argument(..., help="lm-eval (the folder for --include_path) or inspect (the tasks file)."),
 ) -> None:
     """Print where an LLM evaluation harness finds khabar's tasks (see docs/LLM.md)."""
     from .harness import harness_path as path_of
@@ -244,7 +266,7 @@ def leaderboard(
     from .tables import leaderboard_table
 
     board = run_board(systems=system or None, n_boot=n_boot, seed=seed, out_dir=out or DEFAULT_OUT,
-                      progress=not json_out)
+                      progress=True)
     if json_out:
         import json
 
@@ -278,7 +300,7 @@ def robustness(
     from .robustness import robustness as run_robustness
 
     report = run_robustness(system=system, gold=load_gold(gold), perturbations=perturbation or None, seed=seed,
-                            n_boot=n_boot)
+                            n_boot=n_boot, progress=True)
     if json_out:
         import json
 
@@ -297,7 +319,7 @@ def robustness(
 @app.command()
 def report(
     predictions: list[Path] = typer.Argument(..., help="Predictions files (JSON Lines), one per system."),
-    output: Path = typer.Option(..., "-o", "--output", help="HTML file to write."),
+    output: Path = typer.Option(..., "-o", "--output", help="HTML file to write (- for stdout)."),
     names: Optional[str] = typer.Option(None, "--names", help="Comma-separated system names (default: file stems)."),
     gold: GoldOption = None,
     board: Optional[Path] = typer.Option(None, "--leaderboard", help="Leaderboard JSON to show (default: results/leaderboard.json if present)."),
@@ -317,13 +339,13 @@ def report(
                        seed=seed, notes=notes)
     for n in notes:
         typer.echo(n, err=True)
-    typer.echo(f"{out}: report of {len(predictions)} system(s)")
+    _done(out, f"report of {len(predictions)} system(s)")
 
 
 @app.command("export")
 def export_(
     out: Optional[Path] = typer.Argument(None, help="Folder to write."),
-    fmt: str = typer.Option("hub", "--format", "-f", help="hub, conll, brat or labelstudio."),
+    fmt: ExportFormat = typer.Option("hub", "--format", "-f", help="What to write."),
     gold: GoldOption = None,
     variants: Optional[Path] = typer.Option(None, "--variants", help="Also write robustness variants here."),
     as_predictions: bool = typer.Option(False, "--as-predictions", help="labelstudio: gold as predictions to review."),
@@ -352,10 +374,10 @@ def export_(
 @app.command("import")
 def import_(
     path: Path = typer.Argument(..., help="brat folder or .ann file, Label Studio JSON, or CoNLL file."),
-    fmt: str = typer.Option(..., "--format", "-f", help="brat, labelstudio or conll."),
-    output: Path = typer.Option(..., "-o", "--output", help="Gold JSON file to write."),
-    use: str = typer.Option("auto", "--use", help="labelstudio: annotations, predictions or auto."),
-    column: Optional[int] = typer.Option(None, "--column", help="conll: the gold tag column (1-based), "
+    fmt: ImportFormat = typer.Option(..., "--format", "-f", help="What the annotations are."),
+    output: Path = typer.Option(..., "-o", "--output", help="Gold JSON file to write (- for stdout)."),
+    use: LabelStudioUse = typer.Option("auto", "--use", help="labelstudio: which results to read."),
+    column: Optional[int] = typer.Option(None, "--column", min=1, help="conll: the gold tag column (1-based), "
                                          "needed when a file has more than two columns."),
     force: ForceOption = False,
 ) -> None:
@@ -366,7 +388,7 @@ def import_(
     g = import_gold(fmt=fmt, path=path, use=use, column=column)
     write_gold(gold=g, path=output, overwrite=force)
     count = {k: sum(len(getattr(d, k)) for d in g.documents) for k in ("mentions", "quotes", "numbers")}
-    typer.echo(f"{output}: valid gold {g.version} (sha256 {g.short_hash}): {len(g.documents)} document(s), "
+    _done(output, f"valid gold {g.version} (sha256 {g.short_hash}): {len(g.documents)} document(s), "
                + ", ".join(f"{v} {k}" for k, v in count.items()))
 
 
@@ -400,7 +422,8 @@ _INT = re.compile(r"-?[0-9]{1,18}")
 
 
 class _DirectParam:
-    """Coercion of one plain parameter (str, int, bool or Path, one value) without pydantic.
+    """Coercion of one plain parameter (str, a choice of strings, int with or without bounds,
+    bool or Path, one value) without pydantic.
 
     typer (0.2x) coerces every parameter through a pydantic TypeAdapter built on first use,
     which imports pydantic: a tenth of a second of every cold start, for options that are
@@ -412,6 +435,9 @@ class _DirectParam:
     def __init__(self, descriptor, build, coerce_path) -> None:
         self.descriptor, self.build, self.coerce_path = descriptor, build, coerce_path
         self.kind = descriptor.annotation
+        self.choices = get_args(self.kind) if get_origin(self.kind) is Literal else ()
+        info = descriptor.parameter_info
+        self.low, self.high = getattr(info, "min", None), getattr(info, "max", None)
         self.full = None
 
     def coerce(self, value, param, ctx):
@@ -420,13 +446,31 @@ class _DirectParam:
             return None
         if kind is str and isinstance(value, str) or kind is bool and isinstance(value, bool):
             return value
+        if self.choices and isinstance(value, str):
+            if value in self.choices:
+                return value
+            from .errors import did_you_mean
+
+            raise _click_exceptions().BadParameter(
+                f"{value!r} is not one of {', '.join(map(repr, self.choices))}{did_you_mean(value, self.choices)}",
+                ctx=ctx, param=param)
         if kind is int and (type(value) is int or isinstance(value, str) and _INT.fullmatch(value)):
-            return int(value)
+            v = int(value)
+            if (self.low is None or v >= self.low) and (self.high is None or v <= self.high):
+                return v
+            bounds = (f"from {self.low} to {self.high}" if self.low is not None and self.high is not None
+                      else f"of at least {self.low}" if self.low is not None else f"of at most {self.high}")
+            raise _click_exceptions().BadParameter(f"expected an integer {bounds}, got {v}", ctx=ctx, param=param)
         if kind is Path and isinstance(value, str) and value and "\0" not in value:
             return Path(self.coerce_path(value, self.descriptor.parameter_info, path_type=None, param=param, ctx=ctx))
         if self.full is None:
             self.full = self.build(self.descriptor)
         return self.full.coerce(value, param=param, ctx=ctx)
+
+
+def _is_choice(annotation) -> bool:
+    """A `Literal` of strings (a choice the parser checks)."""
+    return get_origin(annotation) is Literal and all(isinstance(a, str) for a in get_args(annotation))
 
 
 def _direct_params(command) -> None:
@@ -442,16 +486,19 @@ def _direct_params(command) -> None:
         cmd = todo.pop()
         todo.extend(getattr(cmd, "commands", {}).values())
         try:  # the --help option, made (once) on first use
-            helper = [cmd.get_help_option(typer.Context(cmd))]
+            helper = [cmd.get_help_option(typer.Context(cmd, help_option_names=HELP))]
         except Exception:  # noqa: BLE001 - another typer: its help option coerces as it does
             helper = []
         for p in [*cmd.params, *(h for h in helper if h is not None)]:
             d = getattr(p, "type_descriptor", None)
             info = getattr(d, "parameter_info", None)
-            if (d is None or getattr(p, "_runtime_param", False) is not None or p.multiple or p.nargs != 1
-                    or d.annotation not in (str, int, bool, Path) or d.file_annotation is not None
-                    or any(getattr(info, a, None) is not None for a in ("parser", "min", "max", "path_type"))
-                    or getattr(info, "clamp", False)):
+            plain = d is not None and (d.annotation in (str, int, bool, Path) or _is_choice(d.annotation))
+            if (not plain or getattr(p, "_runtime_param", False) is not None or p.multiple or p.nargs != 1
+                    or d.file_annotation is not None
+                    or any(getattr(info, a, None) is not None for a in ("parser", "path_type"))
+                    or getattr(info, "clamp", False)
+                    or (getattr(info, "min", None) is not None or getattr(info, "max", None) is not None)
+                    and d.annotation is not int):
                 continue
             p._runtime_param = _DirectParam(d, build_runtime_param, coerce_cli_path)
 

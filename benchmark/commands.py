@@ -72,10 +72,11 @@ def compare_command(*, a: str, b: str, gold_path: str | Path | None, scheme: str
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console() if sys.stdout.isatty() else Console(width=120)
+    from .terminal import console as make_console
+
+    console = make_console()
     table = Table(title=f"B = {b}  vs  A = {a}  ({'paired bootstrap' if method == 'bootstrap' else 'approximate randomisation'}, n={n})",
                   title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     for col in ("task", "line", "F1 A", "F1 B", "B - A", "95% CI", "p"):

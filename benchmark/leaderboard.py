@@ -144,6 +144,7 @@ def leaderboard(
 
     from .gold import load_gold, load_split
     from .scoring import settings_for
+    from .terminal import Progress
 
     gold = gold or load_gold()
     dev = load_split("validation") if dev is None else (dev or None)
@@ -161,26 +162,22 @@ def leaderboard(
                       *(f"scores/{n}{x}.json" for n in names for x in suffixes)])
     rows, preds_by_system, reports = [], {}, {}
     signature = str(settings_for(gold, TASKS, "fine", n_boot, seed))
-    bar = _progress(progress, len(names))
-    for name in names:
-        if bar:
-            bar.update(name)
-        t0 = time.perf_counter()
-        system = get_system(name)
-        preds, report = _run_split(system, name, gold, "", folder, n_boot, seed)
-        row = Row(name, entries[name].description, time.perf_counter() - t0, getattr(system, "scheme", "fine"))
-        row.metrics = {t: _metric_dict(report.headline(t)) for t in report.settings.tasks}
-        if dev is not None:
-            _, dev_report = _run_split(system, name, dev, ".dev", folder, n_boot, seed)
-            row.dev = {t: _metric_dict(dev_report.headline(t)) for t in dev_report.settings.tasks}
-        if callable(getattr(system, "test_scores", None)):
-            row.outside = _portable(system.test_scores())
-        rows.append(row)
-        preds_by_system[name], reports[name] = preds, report
-        if bar:
+    with Progress("systems", len(names), enabled=None if progress else False) as bar:
+        for name in names:
+            bar.describe(f"running {name}")
+            t0 = time.perf_counter()
+            system = get_system(name)
+            preds, report = _run_split(system, name, gold, "", folder, n_boot, seed)
+            row = Row(name, entries[name].description, time.perf_counter() - t0, getattr(system, "scheme", "fine"))
+            row.metrics = {t: _metric_dict(report.headline(t)) for t in report.settings.tasks}
+            if dev is not None:
+                _, dev_report = _run_split(system, name, dev, ".dev", folder, n_boot, seed)
+                row.dev = {t: _metric_dict(dev_report.headline(t)) for t in dev_report.settings.tasks}
+            if callable(getattr(system, "test_scores", None)):
+                row.outside = _portable(system.test_scores())
+            rows.append(row)
+            preds_by_system[name], reports[name] = preds, report
             bar.advance()
-    if bar:
-        bar.close()
     board = Leaderboard(rows, {k: v for k, v in skipped.items() if systems is None or k in systems},
                         signature, gold.version, gold.sha256)
     if dev is not None:
@@ -237,31 +234,6 @@ def write_results(board: Leaderboard, out) -> None:
 def _json(obj: dict) -> str:
     """The committed results' JSON layout: indented, Arabic unescaped, a final newline."""
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
-
-
-class _progress:
-    """A rich progress bar over systems (a no-op when `enabled` is false)."""
-
-    def __init__(self, enabled: bool, total: int):
-        self.p = None
-        if enabled:
-            from rich.progress import Progress
-
-            self.p = Progress(transient=True)
-            self.p.start()
-            self.task = self.p.add_task("systems", total=total)
-
-    def __bool__(self) -> bool:
-        return self.p is not None
-
-    def update(self, name: str) -> None:
-        self.p.update(self.task, description=f"running {name}")
-
-    def advance(self) -> None:
-        self.p.update(self.task, advance=1)
-
-    def close(self) -> None:
-        self.p.stop()
 
 
 def read_leaderboard(path: str | Path) -> dict:

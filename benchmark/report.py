@@ -358,7 +358,7 @@ def _details_by(report, task: str) -> dict[str, list]:
 
 
 def _asset(name: str) -> str:
-    return resources.files("benchmark").joinpath("report_assets", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("report_assets", name).read_text(encoding="utf-8")
 
 
 def _e(s) -> str:

@@ -303,18 +303,20 @@ def flips(original, variant, task: str, maps) -> list[Flip]:
 
 
 def robustness(system, gold: Gold | None = None, perturbations: Iterable[str] | None = None, seed: int = 0,
-               *, n_boot: int = 1000, scheme: str = "fine") -> RobustnessReport:
+               *, n_boot: int = 1000, scheme: str = "fine", progress: bool = False) -> RobustnessReport:
     """Run `system` (a name or a `System`) on the original gold and on each variant; score
     every run with `khabar.scoring.score` and compare headline F1s and items.
 
     The system sees each variant corpus exactly as it sees the original: a cross-validated
     system retrains on the perturbed paragraphs it does not predict. `seed` picks the
-    perturbations' random choices and the bootstrap resamples.
+    perturbations' random choices and the bootstrap resamples. `progress` shows a bar on a
+    terminal's stderr.
     """
     from khabar.baselines import get_system
 
     from .gold import content_hash, load_gold, to_dict
     from .scoring import score
+    from .terminal import Progress
 
     gold = gold if gold is not None else load_gold()
     sys_obj = get_system(system) if isinstance(system, str) else system
@@ -328,17 +330,21 @@ def robustness(system, gold: Gold | None = None, perturbations: Iterable[str] | 
         preds = sys_obj.predict(g.documents)
         return score(g, preds, tasks=list(tasks), scheme=scheme, n_boot=n_boot, seed=seed)
 
-    base = run(gold)
-    original = {t: base.headline(t).f1 for t in tasks}
     cells: list[Cell] = []
     meta: dict[str, dict] = {}
-    for v in vs:
-        rep = run(v.gold)
-        p = v.perturbation
-        meta[p.name] = {"models": p.models, "affects": dict(p.affects), "n_edits": v.n_edits}
-        for t in tasks:
-            h = rep.headline(t)
-            cells.append(Cell(t, p.name, original[t], h.f1, h.ci_low, h.ci_high, v.n_edits,
-                              tuple(flips(base, rep, t, v.maps))))
+    with Progress("original", 1 + len(vs), enabled=None if progress else False) as bar:
+        base = run(gold)
+        original = {t: base.headline(t).f1 for t in tasks}
+        bar.advance()
+        for v in vs:
+            p = v.perturbation
+            bar.describe(p.name)
+            rep = run(v.gold)
+            meta[p.name] = {"models": p.models, "affects": dict(p.affects), "n_edits": v.n_edits}
+            for t in tasks:
+                h = rep.headline(t)
+                cells.append(Cell(t, p.name, original[t], h.f1, h.ci_low, h.ci_high, v.n_edits,
+                                  tuple(flips(base, rep, t, v.maps))))
+            bar.advance()
     gold_hash = (gold.sha256 or content_hash(to_dict(gold)))[:12]
     return RobustnessReport(name, seed, gold_hash, tasks, original, cells, skipped, meta)

@@ -3,17 +3,22 @@ through a unique temporary file in the target folder, every failure one `KhabarE
 
 A unique temporary name (never a fixed `NAME.tmp`) means a user's file of that name is never
 touched; the rename makes a reader see the old file or the new one, never half of either.
+The path `-` is standard output, as in every Unix tool (`khabar run oracle -o - | khabar
+score -`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import KhabarError
 
+STDOUT = "-"
+"""The path that means standard output."""
 
 
 def _umask() -> int:
@@ -34,6 +39,8 @@ def check_target(path: str | Path, overwrite: bool = False) -> Path:
     """`path` as a place a file may be written: not a folder, its parent not a file, and not an
     existing file unless `overwrite`."""
     p = Path(path)
+    if str(path) == STDOUT:
+        return p
     if p.is_dir():
         raise _fail("is a directory, not a file", p)
     if p.exists() and not overwrite:
@@ -60,6 +67,8 @@ def check_folder(out: str | Path, names: Iterable[str], overwrite: bool = False)
 def write_bytes(path: str | Path, data: bytes, overwrite: bool = False) -> Path:
     """Write `data` to `path` atomically (see the module docstring); returns the path."""
     p = check_target(path, overwrite)
+    if str(path) == STDOUT:
+        return _to_stdout(data)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".khabar-tmp")
@@ -78,6 +87,14 @@ def write_bytes(path: str | Path, data: bytes, overwrite: bool = False) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return p
+
+
+def _to_stdout(data: bytes) -> Path:
+    """Write `data` to standard output (the path `-`), as bytes, flushed."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return Path(STDOUT)
 
 
 def _encode(text: str, path: Path) -> bytes:

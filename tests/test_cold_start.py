@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,21 +99,46 @@ def outcome(f):
         return ("error", type(e).__name__, str(e))
 
 
-@pytest.mark.parametrize("kind", [str, int, Path, bool])
-def test_direct_coercion_equals_typer(kind):
+CHOICES = ["fine", "coarse", "bootstrap", "ar", "Fine", "corse", "", "x"]
+
+
+def plain_params():
+    """Every parameter of score and compare with `_DirectParam` coercion: str, int with and
+    without bounds, a choice, a path, a flag."""
+    for name in ("score", "compare"):
+        cmd = typer.main.get_command(app).commands[name]
+        for p in cmd.params:
+            ann = p.type_descriptor.annotation
+            if ann in VALUES or getattr(ann, "__origin__", None) is not None and str(ann).startswith("typing.Literal"):
+                yield pytest.param(name, p.name, id=f"{name}-{p.name}")
+
+
+@pytest.mark.parametrize("command_name,param_name", list(plain_params()))
+def test_direct_coercion_equals_typer(command_name, param_name):
+    """Every value typer takes, the plain coercion takes as the same value; every value typer
+    refuses, it refuses with typer's words, except a bound or a choice, where it says which
+    values the option takes (and the nearest choice)."""
     from typer._coercion import build_runtime_param
     from typer._param_types import coerce_cli_path
 
-    cmd = typer.main.get_command(app).commands["score"]
-    by_kind = {p.type_descriptor.annotation: p for p in cmd.params}
-    param = by_kind[kind]
+    cmd = typer.main.get_command(app).commands[command_name]
+    param = next(p for p in cmd.params if p.name == param_name)
+    ann = param.type_descriptor.annotation
+    info = param.type_descriptor.parameter_info
+    bounded = getattr(info, "min", None) is not None or getattr(info, "max", None) is not None
     ctx = typer.Context(cmd)
     direct = _DirectParam(param.type_descriptor, build_runtime_param, coerce_cli_path)
     own = build_runtime_param(param.type_descriptor)
-    for value in VALUES[kind] + [None]:
+    values = VALUES.get(ann, CHOICES) + (["4294967295", "4294967296", "1000001"] if ann is int else [])
+    for value in values + [None]:
         got = outcome(lambda: direct.coerce(value, param=param, ctx=ctx))
         want = outcome(lambda: own.coerce(value, param=param, ctx=ctx))
-        assert got == want, (kind, value)
+        if want[0] == "ok" or not (bounded or ann not in VALUES) or not isinstance(value, str) \
+                or ann is int and not re.fullmatch(r"-?[0-9]{1,18}", value):
+            assert got == want, (param_name, value)
+        else:
+            assert got[:2] == ("error", "BadParameter"), (param_name, value, got)
+            assert ("expected an integer" if ann is int else "is not one of") in got[2], got
 
 
 def test_every_plain_option_takes_the_direct_path():
@@ -123,14 +149,18 @@ def test_every_plain_option_takes_the_direct_path():
     cmd = cli.command()
     for name in ("score", "validate", "compare", "check"):
         for p in cmd.commands[name].params:
-            if p.type_descriptor.annotation in (str, int, bool, Path):  # a float (--tolerance) stays typer's
+            ann = p.type_descriptor.annotation
+            if ann in (str, int, bool, Path) or str(ann).startswith("typing.Literal"):  # a float stays typer's
                 assert isinstance(p._runtime_param, _DirectParam), (name, p.name)
 
 
 @pytest.mark.parametrize("argv,code,message", [
     (["score", "--n-boot", "abc", "p.jsonl"], 2, "error: Invalid value for '--n-boot'"),
     (["score", "--n-boot", "1.5", "p.jsonl"], 2, "error: Invalid value for '--n-boot'"),
-    (["score", "--n-boot", "-1", "--conll", "x"], 2, "error: n_boot (--n-boot): expected an integer from 0"),
+    (["score", "--n-boot", "-1", "--conll", "x"], 2,
+     "error: Invalid value for '--n-boot': expected an integer from 0 to 1000000, got -1"),
+    (["score", "--scheme", "corse", "--conll", "x"], 2,
+     "error: Invalid value for '--scheme': 'corse' is not one of 'fine', 'coarse' (did you mean 'coarse'?)"),
     (["score", "--seed", "٣", "--conll", "nowhere.conll"], 2, "error: Invalid value for '--seed'"),
 ])
 def test_bad_values_still_one_line(argv, code, message):

@@ -14,12 +14,13 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from khabar.errors import KhabarError
 from khabar.model import Document, Prediction
 from khabar.scoring.tasks import TASKS
+from khabar.terminal import Progress
 
 from . import prompts
 from .answers import AnswerReader, LLMPrediction, empty_prediction  # noqa: F401  (LLMPrediction: re-exported)
@@ -246,6 +247,10 @@ class LLMSystem:
         pool = ThreadPoolExecutor(max_workers=self.max_concurrency)
         futures = [pool.submit(self._complete, j, documents[j.doc]) for j in jobs]
         try:
+            with Progress("model calls", len(futures)) as bar:
+                for f in as_completed(futures):
+                    f.result()  # the first failure stops the run
+                    bar.advance()
             answers = [f.result() for f in futures]
         except BaseException:
             self.client.cancel()

@@ -26,10 +26,13 @@ from xml.sax.saxutils import quoteattr
 from .. import files
 from ..errors import KhabarError
 from ..model import Document, Gold, Span
+from ..params import check_choice
 from ..schema import FINE_TYPES, FORMS, NUMBER_KINDS, QUALIFIERS, QUOTE_TYPES
 from .common import FORMAT, IMPORTED_VERSION, Origins, OutFolder, fresh_id, read_text, validated
 
 TASKS_FILE = "tasks.json"
+USES: tuple[str, ...] = ("auto", "annotations", "predictions")
+"""Which results an import reads: `auto` takes annotations when a task has any, else predictions."""
 CONFIG_FILE = "label_config.xml"
 TO_NAME = "text"
 NUMBER_LABEL = "NUMBER"
@@ -448,8 +451,7 @@ def import_labelstudio(path: str | Path, use: str = "auto", index: int = 0) -> G
     `use` picks the results: `annotations`, `predictions`, or `auto` (annotations when a task has
     any, else predictions); `index` picks among several non-cancelled ones.
     """
-    if use not in ("auto", "annotations", "predictions"):
-        raise KhabarError(f"use must be auto, annotations or predictions, not {use!r}", field="use")
+    check_choice(use, USES, "use")
     p = Path(path)
     if p.is_dir():
         p = p / TASKS_FILE

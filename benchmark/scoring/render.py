@@ -8,6 +8,7 @@ import re
 
 from .report import Report
 from .rows import Row
+from ..terminal import WIDTH
 from .tasks import HEADLINE
 
 TITLES = {"ner": "NER", "quotes": "Quotes", "numbers": "Numbers"}
@@ -40,7 +41,6 @@ _EMOJI = re.compile(r"(:(\S*?)(?:(?:\-)(emoji|text))?:)")
 """rich's emoji code pattern: `:name:` is replaced when `name` is one of its emoji."""
 _EMOJI_CHARS = frozenset("!#&()*+-.0123456789_abcdefghijklmnopqrstuvwxyzãåçéíô’")
 """Every character of rich's emoji names: a name with any other character is not one."""
-_WIDTH = 120
 _COLUMNS = (("metric", "left"), ("label", "left"), ("P", "right"), ("R", "right"), ("F1", "right"),
             ("95% CI", "right"), ("TP", "right"), ("FP", "right"), ("FN", "right"), ("partial", "right"),
             ("gold", "right"))
@@ -108,7 +108,7 @@ def plain_report(report: Report, full: bool = False) -> str | None:
         head = [c for c, _ in columns]
         widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
         total = sum(widths) + 2 * (len(widths) - 1)
-        if total > _WIDTH or len(title) > total or not all(_as_is(x) for x in [title, *(c for b in body for c in b)]):
+        if total > WIDTH or len(title) > total or not all(_as_is(x) for x in [title, *(c for b in body for c in b)]):
             return None
 
         def line(cells: list[str]) -> str:
@@ -117,7 +117,7 @@ def plain_report(report: Report, full: bool = False) -> str | None:
 
         out += [title.ljust(total), line(head), "─" * total, *(line(b) for b in body), ""]
     for text, wraps in _footer(report):
-        if not _as_is(text) or wraps and len(text) > _WIDTH:
+        if not _as_is(text) or wraps and len(text) > WIDTH:
             return None
         out.append(text)
     return "\n".join(out) + "\n"
@@ -126,13 +126,12 @@ def plain_report(report: Report, full: bool = False) -> str | None:
 def print_report(report: Report, console=None, full: bool = False) -> None:
     """One table per task (headline line in bold), then notes and the signature."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     if console is None:
-        import sys
+        from ..terminal import console as make_console
 
-        console = Console() if sys.stdout.isatty() else Console(width=120)
+        console = make_console()
     rows = shown(report, full)
     for task in report.tasks:
         title = _title(report, task)
