@@ -1,8 +1,9 @@
 """Checking the parameters of every public entry point (as scikit-learn's metrics do): one
 checker per parameter, each a one-line `KhabarError` naming the parameter (and its CLI option).
 
-The library and the CLI share these, so `score(..., n_boot=-5)` and `khabar score --n-boot -5`
-refuse the same value with the same words.
+`score(..., n_boot=-5)` is refused here; `khabar score --n-boot -5` is refused earlier, by the
+parser, with the same range (cli.py declares the bounds and choices; tests/test_cli.py keeps
+them equal to these).
 """
 
 from __future__ import annotations
