@@ -515,10 +515,14 @@ def _flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
 def dataset_card(golds: dict[str, Gold], infos: dict | None = None, croissant: bool = False):
     """The `huggingface_hub.DatasetCard`: the hub's own dataset-card template, its YAML from
     `card_data` and each section from `hub_card.md` filled with values computed from the gold."""
+    import re
+
     from huggingface_hub import DatasetCard
 
-    return DatasetCard.from_template(card_data(infos or {}, tuple(golds)),
-                                     **card_sections(golds, infos, croissant))
+    card = DatasetCard.from_template(card_data(infos or {}, tuple(golds)), **card_sections(golds, infos, croissant))
+    # every section is filled, so the template's "[optional]" marks are noise
+    card.text = re.sub(r"^(#+ .*?|- \*\*[^*]+?) \[optional\]", r"\1", card.text, flags=re.M)
+    return card
 
 
 def card_sections(golds: dict[str, Gold], infos: dict | None = None, croissant: bool = False) -> dict[str, str]:

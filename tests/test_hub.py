@@ -381,7 +381,7 @@ def test_cli_export_and_push_dry_run(tmp_path):
     r = khabar("push", "someone/khabar", "--folder", "out", "--dry-run", cwd=tmp_path)
     assert r.returncode == 0 and "would upload" in r.stdout and "README.md" in r.stdout
     bad = khabar("export", "--format", "xml", "x", cwd=tmp_path)
-    assert bad.returncode == 2 and "unknown format 'xml'" in bad.stderr
+    assert bad.returncode == 2 and "'xml' is not one of 'hub', 'conll', 'brat', 'labelstudio'" in bad.stderr
 
 
 OLDEST_DATASETS = "4.0.0"
