@@ -463,12 +463,13 @@ def test_brat_configuration_files(gold, tmp_path):
     norm = conf["tools.conf"].split("[normalization]")[1]
     assert re.search(r"^khabar\tDB:khabar, <URL>:https://github\.com/khabar-benchmark/khabar$", norm, re.M)
     assert "Sentences\tsplitter:newline" in conf["tools.conf"]
-    # visual.conf names and colours every label, and says brat has no right-to-left option
+    # visual.conf lays the text out right to left, names and colours every label
     labels = conf["visual.conf"].split("[labels]")[1].split("[drawing]")[0]
     for t in ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "Number", "Quote", "Content", "Addressee"):
         assert re.search(rf"^{t} \| [^|]+ \| \S+$", labels, re.M), t
         assert re.search(rf"^{t}\tbgColor:#[0-9a-f]{{6}}$", conf["visual.conf"], re.M), t
-    assert "no right-to-left option" in conf["visual.conf"]
+    options = conf["visual.conf"].split("[options]")[1].split("[labels]")[0]
+    assert re.search(r"^Text direction:rtl$", options, re.M)
     # no closed list of the gold's values or units
     attrs = conf["annotation.conf"].split("[attributes]")[1]
     assert not re.search(r"^(Value|Unit)\t", attrs, re.M) and "2800" not in attrs and "person" not in attrs

@@ -210,23 +210,21 @@ _COLOURS = {"PER": "#ffccaa", "ORG": "#8fb2ff", "GPE": "#7fe2ff", "LOC": "#95dff
 
 
 def visual_conf() -> str:
-    """brat's `visual.conf`: display names and colours of khabar's labels.
-
-    brat has no right-to-left setting: its client lays each line's tokens out left to right, in
-    `visual.conf` or anywhere else (the right-to-left layout some brat-based tools have is
-    WebAnno's extension of brat's visualizer, switched on by WebAnno's server, not brat's). The
-    Arabic is read correctly in brat's span dialog and tooltips; for a right-to-left view of the
-    whole text use `khabar export --format labelstudio`."""
+    """brat's `visual.conf`: display names and colours of khabar's labels, and right-to-left
+    text (`Text direction:rtl` under `[options]`, which brat's server reads with
+    `visual_options_get_text_direction` and its visualizer lays out right to left; in brat
+    since 2016, issues #774 and #1150; the 2012 release v1.3 ignores the line and draws left to
+    right)."""
     short = {QUOTE: "Cue", CONTENT: "Content", ADDRESSEE: "Addr", NUMBER: "Num"}
     labels = [f"{t} | {_LABELS[t]} | {short.get(t, t)}" for t in (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)]
     drawing = [f"{t}\tbgColor:{_COLOURS[t]}" for t in (*FINE_TYPES, NUMBER, QUOTE, CONTENT, ADDRESSEE)]
     return "\n".join(
         [
             "# brat visual configuration written by khabar (khabar export --format brat)",
-            "# brat has no right-to-left option (not here, not in tools.conf): its client draws each",
-            "# line's tokens left to right, so an Arabic line reads word by word from the left. The",
-            "# span dialog and tooltips show the Arabic as written. For a right-to-left view use the",
-            "# Label Studio export (khabar export --format labelstudio).",
+            "[options]",
+            "# Arabic: lines laid out right to left (brat since 2016; release 1.3 ignores this line)",
+            "Text direction:rtl",
+            "",
             "[labels]",
             *labels,
             "Source | Source | Src",
