@@ -64,4 +64,5 @@ def test_cli_compare(tmp_path):
     assert all(0 < r["p_value"] <= 1 for r in heads)
     proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", "compare", str(pa), str(pb),
                            "--method", "t-test"], capture_output=True, text=True)
-    assert proc.returncode == 2 and proc.stderr.startswith("error: method (--method): unknown method")
+    assert proc.returncode == 2 and proc.stderr.startswith(
+        "error: Invalid value for '--method': 't-test' is not one of 'bootstrap', 'ar'")

@@ -83,7 +83,8 @@ def test_cli_score_table_json_and_details(tmp_path):
     assert again.returncode == 2 and "refusing to overwrite" in again.stderr
     assert _khabar("score", str(pred), "--details", str(details), "--force", "--n-boot", "0").returncode == 0
     bad = _khabar("score", str(pred), "--scheme", "medium")
-    assert bad.returncode == 2 and bad.stderr.startswith("error: scheme (--scheme): unknown scheme")
+    assert bad.returncode == 2 and bad.stderr.startswith(
+        "error: Invalid value for '--scheme': 'medium' is not one of 'fine', 'coarse'")
     coarse = json.loads(_khabar("score", str(pred), "--scheme", "coarse", "--json", "--n-boot", "0").stdout)
     assert "scheme:coarse" in coarse["signature"]
 
