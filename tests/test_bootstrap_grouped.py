@@ -181,6 +181,22 @@ def test_poisson_weights_seeded():
         assert not (a == poisson_weights(np.random.default_rng(6), m, 30, 800)).all()
 
 
+@pytest.mark.parametrize("scale", [1, 1 << 22])  # float32 where sums stay below 2^24, float64 past it
+def test_product_is_exact(scale):
+    rng = np.random.default_rng(0)
+    w = poisson_weights(rng, 3, 50, 40, np.float32)
+    vectors = rng.integers(0, 4, size=(50, 7)).astype(np.float64) * scale
+    got = bootstrap._product(w, vectors, vectors.astype(np.float32), float(vectors.max()))
+    exact = w.astype(np.int64).T @ vectors.astype(np.int64)
+    assert got.dtype == np.float64 and (got == exact).all()
+
+
+def test_float32_weights_equal_float64_weights():
+    for m in (1, 9, 300):
+        a = poisson_weights(np.random.default_rng(5), m, 30, 800)
+        assert (poisson_weights(np.random.default_rng(5), m, 30, 800, np.float32) == a).all()
+
+
 def test_inverse_cdf_table_is_exact():
     """Every cell of the table gives the weight the thresholds give to both its ends."""
     for m in (1, 3, 16, bootstrap.TABLE_MAX):

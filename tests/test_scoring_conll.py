@@ -74,6 +74,23 @@ def test_block_size_does_not_matter(data, block):
     assert a.signature == score_conll(io.BytesIO(text.encode()), n_boot=0).signature
 
 
+def test_tag_slots_that_collide_fall_back_to_the_sorted_keys(data, monkeypatch):
+    """With two hash slots most tags share one: the codes, so the counts, stay the same."""
+    from khabar.scoring import conll
+
+    text = to_conll(*data).encode()
+    expected = rows(score_conll(io.BytesIO(text), n_boot=0, block_bytes=500))
+    monkeypatch.setattr(conll, "_SLOT_BITS", 1)
+    assert rows(score_conll(io.BytesIO(text), n_boot=0, block_bytes=500)) == expected
+
+
+def test_totals_only_equal_summed_units(data):
+    """Counting totals only (one unit, no bootstrap) gives the sums of the per-unit counts."""
+    text = to_conll(*data).encode()
+    with_units = score_conll(io.BytesIO(text), n_boot=20, block_bytes=1000)
+    assert rows(score_conll(io.BytesIO(text), n_boot=0, block_bytes=1000)) == rows(with_units)
+
+
 @pytest.mark.parametrize("sep,eol,extra", [("\t", "\n", 1), (" ", "\r\n", 3), ("  ", " \n", 0)])
 def test_whitespace_variants(data, sep, eol, extra):
     text = to_conll(*data, sep=sep, eol=eol, extra_cols=extra)

@@ -133,19 +133,26 @@ def _poisson_inverse(m: int) -> tuple[np.ndarray, np.ndarray]:
     return thresholds, np.where(first == last, first, -1).astype(np.float64)
 
 
-def poisson_weights(rng: np.random.Generator, m: int, rows: int, n: int) -> np.ndarray:
-    """Independent Poisson(m) draws, (rows, n) float64. Up to `TABLE_MAX` through
-    `_poisson_inverse` (64 uniform bits a draw from the generator), above through
-    `rng.poisson`; the same generator state gives the same draws."""
+def poisson_weights(rng: np.random.Generator, m: int, rows: int, n: int, dtype=np.float64) -> np.ndarray:
+    """Independent Poisson(m) draws, (rows, n) of `dtype` (float64, or float32 for a faster
+    product). Up to `TABLE_MAX` through `_poisson_inverse` (64 uniform bits a draw from the
+    generator), above through `rng.poisson`; the same generator state gives the same draws."""
     if m > TABLE_MAX:
-        return rng.poisson(m, size=(rows, n)).astype(np.float64)
+        return rng.poisson(m, size=(rows, n)).astype(dtype)
     thresholds, table = _poisson_inverse(m)
     raw = rng.bit_generator.random_raw((rows, n))
-    w = table[(raw >> np.uint64(64 - _CELL_BITS)).view(np.int64)]  # the top bits of U = raw >> 1
+    cell = np.right_shift(raw, np.uint64(64 - _CELL_BITS)).view(np.int64)  # the top bits of U = raw >> 1
+    w = _table_as(m, dtype).take(cell)
     amb = w < 0
     if amb.any():
         w[amb] = np.searchsorted(thresholds, raw[amb] >> np.uint64(1), side="right")
     return w
+
+
+@functools.lru_cache(maxsize=2 * TABLE_MAX)
+def _table_as(m: int, dtype) -> np.ndarray:
+    """`_poisson_inverse(m)`'s cell table in `dtype` (its values are small integers, exact in float32)."""
+    return _poisson_inverse(m)[1].astype(dtype)
 
 
 @contextmanager
@@ -230,10 +237,13 @@ class PoissonGroups:
                 vectors = vectors[:, used]
                 acc = np.zeros((self.n_boot, len(used)))
                 cuts = [0, *(np.flatnonzero(np.diff(m)) + 1).tolist(), len(m)]
+                vec32 = vectors.astype(np.float32)
+                vmax = float(vectors.max(initial=0))
                 for a, b in zip(cuts[:-1], cuts[1:]):  # groups of one multiplicity, `step` at a time
                     for c in range(a, b, step):
                         d = min(c + step, b)
-                        acc += poisson_weights(self.rng, int(m[a]), d - c, self.n_boot).T @ vectors[c:d]
+                        acc += _product(poisson_weights(self.rng, int(m[a]), d - c, self.n_boot, np.float32),
+                                        vectors[c:d], vec32[c:d], vmax)
                 self.boot[:, used] += acc
 
     def resampled(self, n_columns: int) -> np.ndarray:
@@ -242,6 +252,19 @@ class PoissonGroups:
         out = np.zeros((self.n_boot, n_columns))
         out[:, :self.boot.shape[1]] = self.boot
         return out
+
+
+_EXACT_FLOAT32 = 1 << 24
+"""float32 holds every integer up to 2^24 exactly."""
+
+
+def _product(w: np.ndarray, vectors: np.ndarray, vec32: np.ndarray, vmax: float) -> np.ndarray:
+    """`w.T @ vectors` (weights (groups, n_boot), counts (groups, columns)) with integer results:
+    in float32, about twice as fast, when no sum can pass 2^24 (a resample's weight total times
+    the largest count), so every partial sum is exact; in float64 otherwise."""
+    if float(w.sum(axis=0).max(initial=0)) * vmax < _EXACT_FLOAT32:
+        return (w.T @ vec32).astype(np.float64)
+    return w.astype(np.float64).T @ vectors
 
 
 _KEY_SIZE = {1: b"\x01", 8: b"\x08"}

@@ -39,6 +39,9 @@ N_OUTCOMES = len(CATEGORIES)
 STRICT, EXACT, PARTIAL, TYPE = (ner.MODES.index(m) for m in ("strict", "exact", "partial", "type"))
 MICRO = 0
 """Column 0 of a mode's key table is the micro line; column 1 + label id is that label's line."""
+_OPENS = np.array([p in (_PB, _PS) or q in (_PO, _PE, _PS) for p in range(8) for q in range(8)])
+"""Whether a token with prefix p after one with prefix q starts an entity (conlleval's rule;
+a change of type starts one too), indexed by `p << 3 | q`."""
 _PRED_ALONE, _GOLD_ALONE, _LARGE, _ONE_EACH = 1, 2, 3, 4
 """Kinds of overlap component: a lone prediction, a lone gold entity, three or more items
 (general matching), one of each with different spans."""
@@ -48,21 +51,39 @@ _PRED_ALONE, _GOLD_ALONE, _LARGE, _ONE_EACH = 1, 2, 3, 4
 
 
 class _Emitter:
-    """Collects flat count indices `(unit * n_keys + key) * N_OUTCOMES + outcome` for a bincount."""
+    """Collects flat count indices `(unit * n_keys + key) * N_OUTCOMES + outcome` for a bincount.
 
-    def __init__(self, table: np.ndarray, n_keys: int) -> None:
+    With one unit (totals only) an outcome on a fixed line is only counted (`fixed`), not
+    written out token by token."""
+
+    def __init__(self, table: np.ndarray, n_keys: int, n_units: int) -> None:
         self.table, self.n_keys = table, n_keys
         self.parts: list[np.ndarray] = []
+        self.fixed = np.zeros(n_keys * N_OUTCOMES, dtype=np.int64) if n_units == 1 else None
 
     def emit(self, units: np.ndarray, mode: int, col, outcome: int) -> None:
         """One `outcome` for each of `units`, on the line of `mode` and column `col` (MICRO or 1 + label)."""
-        if len(units):
+        if not len(units):
+            return
+        if self.fixed is None:
             self.parts.append((units * self.n_keys + self.table[mode, col]) * N_OUTCOMES + outcome)
+        elif isinstance(col, int):
+            self.fixed[self.table[mode, col] * N_OUTCOMES + outcome] += len(units)
+        else:  # unit 0 throughout
+            self.parts.append(self.table[mode, col] * N_OUTCOMES + outcome)
 
     def emit_all_modes(self, units: np.ndarray, col, outcome: int) -> None:
         """The same outcome in every mode."""
         for mode in range(len(ner.MODES)):
             self.emit(units, mode, col, outcome)
+
+    def counts(self, n_units: int) -> np.ndarray:
+        """The counts (n_units, keys, N_OUTCOMES) of everything emitted."""
+        flat = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
+        out = np.bincount(flat, minlength=n_units * self.n_keys * N_OUTCOMES)
+        if self.fixed is not None:
+            out += self.fixed
+        return out.reshape(n_units, self.n_keys, N_OUTCOMES)
 
 
 class Engine:
@@ -131,24 +152,19 @@ class Engine:
     @staticmethod
     def entities(pos: np.ndarray, codes: np.ndarray, unit: np.ndarray):
         """Entities of one column: (start, end, label, unit) arrays, in position order."""
-        pre, typ = codes & _PREFIX_MASK, codes >> _TYPE_SHIFT
         n = len(pos)
         if n == 0:
             z = np.zeros(0, dtype=np.int64)
             return z, z, z, z
-        adj = np.zeros(n, dtype=bool)
-        adj[1:] = pos[1:] == pos[:-1] + 1
-        prevpre = np.zeros(n, dtype=np.int64)
-        prevtyp = np.full(n, -1, dtype=np.int64)
-        prevpre[1:] = np.where(adj[1:], pre[:-1], 0)
-        prevtyp[1:] = np.where(adj[1:], typ[:-1], -1)
+        pre, typ = codes & _PREFIX_MASK, codes >> _TYPE_SHIFT
+        prev = np.zeros(n, dtype=np.int64)  # the previous token's code, O (0) across a gap
+        prev[1:] = np.where(pos[1:] == pos[:-1] + 1, codes[:-1], 0)
         inent = pre != _PO
-        start = inent & ((pre == _PB) | (pre == _PS) | (prevpre == _PO) | (prevpre == _PE) | (prevpre == _PS)
-                         | (prevtyp != typ))
+        start = inent & (_OPENS.take(pre << _TYPE_SHIFT | prev & _PREFIX_MASK) | (prev >> _TYPE_SHIFT != typ))
         s = np.flatnonzero(start)
-        breaks = np.flatnonzero(~(inent & ~start))
-        nxt = np.searchsorted(breaks, s, side="right")
-        e = np.where(nxt < len(breaks), breaks[np.minimum(nxt, len(breaks) - 1)], n) - 1
+        goes_on = np.zeros(n, dtype=bool)  # the next token continues this one's entity
+        goes_on[:-1] = inent[1:] & ~start[1:]
+        e = np.flatnonzero(inent & ~goes_on)
         return pos[s], pos[e] + 1, typ[s], unit[s]
 
     def count(self, pos: np.ndarray, gcodes: np.ndarray, pcodes: np.ndarray, unit: np.ndarray,
@@ -159,13 +175,12 @@ class Engine:
         n_keys = len(self.keys)
         table = np.array([[self.key_id[("ner", "all", m, lab)] for lab in ["micro", *self.labels]]
                           for m in ner.MODES], dtype=np.int64)
-        out = _Emitter(table, n_keys)
+        out = _Emitter(table, n_keys, n_units)
         paired, g_paired = self._pair_exact(out, gold, pred)
         g_left = np.ones(len(gold[0]), dtype=bool)
         g_left[g_paired] = False
         self._components(out, gold, pred, np.flatnonzero(g_left), np.flatnonzero(~paired))
-        flat = np.concatenate(out.parts) if out.parts else np.zeros(0, dtype=np.int64)
-        return np.bincount(flat, minlength=n_units * n_keys * N_OUTCOMES).reshape(n_units, n_keys, N_OUTCOMES)
+        return out.counts(n_units)
 
     @staticmethod
     def _pair_exact(out: "_Emitter", gold, pred) -> tuple[np.ndarray, np.ndarray]:
@@ -309,6 +324,7 @@ class Stream:
         self.rows: list[np.ndarray] = []
         self.totals = np.zeros((0, N_OUTCOMES), dtype=np.int64)
         self.n_boot = n_boot
+        self.per_unit = keep_units or n_boot > 0  # else totals only: every token in unit 0
         self.groups = PoissonGroups(n_boot, seed) if n_boot > 0 and not keep_units else None
         self.n_units = 0
         self.n_tokens = 0
@@ -333,7 +349,7 @@ class Stream:
                   boundaries: np.ndarray) -> None:
         eng = self.engine
         self.hash.update(eng, pos, gcodes, boundaries)
-        per_unit = self.keep_units or self.n_boot > 0
+        per_unit = self.per_unit
         counts = eng.count(pos, gcodes, pcodes, unit if per_unit else np.zeros_like(unit),
                            n_units if per_unit else 1)
         k = counts.shape[1]
@@ -580,16 +596,42 @@ def _words(block: bytes) -> np.ndarray:
     return np.ndarray(shape=(len(block),), dtype="<u8", buffer=padded, strides=(1,))
 
 
+_SLOT_BITS = 12
+_SLOT_MULT = np.uint64(0x9E3779B97F4A7C15)
+_NO_KEY = np.uint64((1 << 64) - 1)
+"""An empty slot: no key has a length byte of 255."""
+
+
 class _KeyTable:
     """Codes of short tags by key (the tag's bytes and its length in one word), kept sorted
     for `np.searchsorted`: a block's tags are looked up in one call, and only tags not seen
-    before are decoded in Python."""
+    before are decoded in Python. A direct-mapped table over a multiplicative hash of the key
+    (`_slots`) answers first: one gather instead of a binary search, the sorted keys only when
+    a tag is new or shares its slot."""
 
     def __init__(self) -> None:
         self.keys = np.zeros(0, dtype=np.uint64)
         self.codes = np.zeros(0, dtype=np.int64)
+        self.slot_keys = np.full(1 << _SLOT_BITS, _NO_KEY, dtype=np.uint64)
+        self.slot_codes = np.zeros(1 << _SLOT_BITS, dtype=np.int64)
+
+    @staticmethod
+    def _slots(keys: np.ndarray) -> np.ndarray:
+        return ((keys * _SLOT_MULT) >> np.uint64(64 - _SLOT_BITS)).view(np.int64)
 
     def lookup(self, engine: Engine, keys: np.ndarray, start: np.ndarray, arr: np.ndarray) -> np.ndarray:
+        slot = self._slots(keys)
+        if (self.slot_keys.take(slot) == keys).all():
+            return self.slot_codes.take(slot)
+        codes = self._sorted_lookup(engine, keys, start, arr)
+        free = self.slot_keys == _NO_KEY
+        for k, c in zip(self.keys.tolist(), self.codes.tolist()):
+            j = int(self._slots(np.array([k], dtype=np.uint64))[0])
+            if free[j]:
+                self.slot_keys[j], self.slot_codes[j], free[j] = k, c, False
+        return codes
+
+    def _sorted_lookup(self, engine: Engine, keys: np.ndarray, start: np.ndarray, arr: np.ndarray) -> np.ndarray:
         if len(self.keys):
             at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
             found = self.keys[at] == keys
@@ -746,8 +788,10 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         # units: the sentences of this block that hold at least one token
         sizes = np.diff(np.concatenate([[-1], bpos, [n]])) - 1
         real = sizes > 0
-        unit_of_sentence = np.cumsum(real) - 1
-        unit = unit_of_sentence[np.searchsorted(bpos, lines)] if len(lines) else np.zeros(0, dtype=np.int64)
+        if stream.per_unit and len(lines):
+            unit = (np.cumsum(real) - 1)[np.searchsorted(bpos, lines)]
+        else:  # totals only: every token counts in unit 0
+            unit = np.zeros(len(lines), dtype=np.int64)
         n_tok = n - len(bpos)
         stream.n_tokens += n_tok
         stream.tok_correct += n_tok - int((gcodes != pcodes).sum())
