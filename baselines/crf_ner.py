@@ -29,10 +29,14 @@ baseline applies it), so it learns when to follow the parser.
 
 Never predicting training text: a document whose text (sha256) is one of the dev documents is
 predicted by models trained without it (leave-one-document-out on dev); any other document
-(the test article) by the models trained on all of dev. Fitted models are cached in the
-instance by the set of dev texts held out, so the leaderboard's two calls (test, then dev) fit
-13 model pairs once. `used_models` records, per document predicted, what its models were
-trained on.
+(the test article) by the models trained on all of dev. Fitted models are kept in the
+instance by the set of dev texts held out, and on disk in khabar's cache (`khabar.cache`) under
+a key of everything they depend on (the corpus file, the dev documents, the code that makes
+the features, the library versions, the options), so the leaderboard fits its 13 model pairs
+once per machine, not once per run; the pairs a call needs and the cache lacks are fitted in
+parallel, one process per core (`prepare`), each extending a copy of one trainer that holds
+the outside corpus (`trainer_with`: the same models, without appending the corpus 13 times).
+`used_models` records, per document predicted, what its models were trained on.
 
 Training options, fixed a priori or chosen on dev by leave-one-document-out (LOO) only, never on
 the seed or on Wojood's test split (dev LOO NER strict F1 below):
@@ -56,10 +60,13 @@ the seed or on Wojood's test split (dev LOO NER strict F1 below):
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from khabar import cache
 from khabar.errors import KhabarError
 from khabar.iob import iob2, spans_to_tags
 from khabar.model import Document, Gold, Prediction
@@ -93,6 +100,8 @@ copies weigh khabar's conventions more; with domain features one was best on dev
 leave-one-document-out)."""
 MAX_ITERATIONS = 50
 """L-BFGS iterations at most (chosen on dev by leave-one-document-out, with the time)."""
+CACHE_KIND = "crf"
+"""The folder of khabar's cache that holds the fitted model pairs."""
 
 
 # --- features ----------------------------------------------------------------------------------
@@ -255,11 +264,12 @@ class CRFTagger:
         self._model = b""
         self.labels: tuple[str, ...] = ()
 
-    def fit(self, xseqs: list, yseqs: list[list[str]]) -> "CRFTagger":
-        import pycrfsuite
-
-        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-        n = 0
+    def fit(self, xseqs: list, yseqs: list[list[str]], start: tuple | None = None) -> "CRFTagger":
+        """Fit on the sequences with labels. `start` (from `trainer_with`) is a trainer already
+        holding the sequences that come first, which this fit extends: the model is the one
+        of appending them all here (a trainer's state is its data, in order, and the order its
+        names were first seen). It is changed: give each fit its own (a forked copy)."""
+        trainer, n = start if start is not None else trainer_with([], [])
         for x, y in zip(xseqs, yseqs, strict=True):
             if len(y):
                 trainer.append(x, y)
@@ -272,17 +282,159 @@ class CRFTagger:
         with tempfile.TemporaryDirectory(prefix="khabar-crf-") as tmp:
             path = Path(tmp) / "model.crfsuite"
             trainer.train(str(path))
-            data = path.read_bytes()
+            return self.load(path.read_bytes())
+
+    def load(self, data: bytes) -> "CRFTagger":
+        """Use the model `data` (crfsuite's file format, as `to_bytes` gives it; empty: the model
+        of no sequence, which predicts O)."""
+        import pycrfsuite
+
         self._model = data  # the tagger reads the model from this buffer: keep it alive
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(data)
-        self.labels = tuple(self._tagger.labels())
+        self._tagger = None
+        self.labels = ()
+        if data:
+            self._tagger = pycrfsuite.Tagger()
+            self._tagger.open_inmemory(data)
+            self.labels = tuple(self._tagger.labels())
         return self
+
+    def to_bytes(self) -> bytes:
+        """The fitted model in crfsuite's file format (empty when trained on no sequence)."""
+        return self._model if self._tagger is not None else b""
 
     def predict(self, xseqs: list) -> list[list[str]]:
         if self._tagger is None:
             return [["O"] * len(x) for x in xseqs]
         return [list(self._tagger.tag(x)) if len(x) else [] for x in xseqs]
+
+
+def trainer_with(xseqs: list, yseqs: list[list[str]]) -> tuple:
+    """A crfsuite L-BFGS trainer holding the sequences that have labels, and their count."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    n = 0
+    for x, y in zip(xseqs, yseqs, strict=True):
+        if len(y):
+            trainer.append(x, y)
+            n += 1
+    return trainer, n
+
+
+# --- fitting many pairs, and the cache's format ------------------------------------------------------
+
+
+_FORKED: tuple | None = None
+"""(system, held-out sets, a NER trainer holding the outside corpus or None) for the forked
+fitting processes, which inherit it (`_Fits`)."""
+
+
+def _fit_one(i: int) -> tuple[int, bytes, bytes]:
+    """In a forked process: fit the i-th pair of `_FORKED` and return its models' bytes."""
+    system, held_outs, corpus = _FORKED
+    if corpus is None:
+        fitted = system._fit(held_outs[i])
+        return i, fitted.ner.to_bytes(), fitted.num.to_bytes()
+    return (i, *_fit_in_child(system, held_outs[i], corpus))
+
+
+def _fit_in_child(system, held_out: frozenset[str], corpus: tuple) -> tuple[bytes, bytes]:
+    """Fit a pair in a process forked from this one, its NER trainer a copy of `corpus` (the
+    outside corpus appended once, not once per fit); the models come back through a pipe."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: fit, write, leave without running any of the parent's exit code
+        code = 1
+        try:
+            os.close(r)
+            fitted = system._fit(held_out, corpus)
+            with os.fdopen(w, "wb") as f:
+                f.write(_pack(fitted.ner.to_bytes(), fitted.num.to_bytes()))
+            code = 0
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    _, status = os.waitpid(pid, 0)
+    pair = _unpack(data)
+    if os.waitstatus_to_exitcode(status) != 0 or pair is None:
+        raise RuntimeError(f"crf: fitting a model pair failed in a child process (status {status})")
+    return pair
+
+
+def _workers(jobs: int) -> int:
+    """Processes to fit `jobs` pairs in: one per core this process may use, forked (Linux) only."""
+    if jobs < 2 or not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(jobs, len(os.sched_getaffinity(0))))
+
+
+class _Fits:
+    """Model pairs being fitted: in forked processes when there are several cores (started at
+    once, so the caller may do other work meanwhile), else here when `results` is called. The
+    features are built before forking, so each process inherits them rather than building its
+    own; each fit is crfsuite's own, so the models are those of a fit in this process."""
+
+    def __init__(self, system, held_outs: list):
+        global _FORKED
+        self.system, self.held_outs = system, list(held_outs)
+        self.pool = self.pending = None
+        n = _workers(len(self.held_outs))
+        if n > 1:
+            import multiprocessing
+
+            system._training_set(frozenset())  # features and item sequences, built once, inherited
+            corpus = trainer_with(system._corpus_seqs, system._corpus_y) if system._corpus_seqs else None
+            _FORKED = (system, self.held_outs, corpus)
+            self.pool = multiprocessing.get_context("fork").Pool(n)  # forks now: _FORKED may go
+            _FORKED = None
+            self.pending = self.pool.imap_unordered(_fit_one, range(len(self.held_outs)))
+
+    def results(self) -> list[tuple[bytes, bytes]]:
+        """The (NER, numbers) model bytes of every pair, in the order of `held_outs`."""
+        if self.pool is None:
+            return [(f.ner.to_bytes(), f.num.to_bytes()) for f in map(self.system._fit, self.held_outs)]
+        out: list = [None] * len(self.held_outs)
+        try:
+            for i, ner, num in self.pending:
+                out[i] = (ner, num)
+        finally:
+            self.pool.terminate()
+            self.pool = None
+        return out
+
+
+def _fit_many(system, held_outs: list) -> list[tuple[bytes, bytes]]:
+    """The (NER, numbers) model bytes of every pair in `held_outs` (see `_Fits`)."""
+    return _Fits(system, held_outs).results()
+
+
+def _pack(ner: bytes, num: bytes) -> bytes:
+    """A model pair as one cache entry: the NER model's length (8 bytes), then both models."""
+    return len(ner).to_bytes(8, "big") + ner + num
+
+
+def _unpack(data: bytes | None) -> tuple[bytes, bytes] | None:
+    if data is None or len(data) < 8:
+        return None
+    n = int.from_bytes(data[:8], "big")
+    if n > len(data) - 8:
+        return None
+    return data[8:8 + n], data[8 + n:]
+
+
+def _versions() -> dict[str, str]:
+    """The outside libraries a fitted pair depends on: crfsuite, and Babel (whose CLDR data
+    makes the gazetteer features); and the machine's architecture (floating point)."""
+    import platform
+    from importlib.metadata import version
+
+    return {"python-crfsuite": version("python-crfsuite"), "babel": version("babel"), "machine": platform.machine()}
 
 
 # --- the system ----------------------------------------------------------------------------------
@@ -316,6 +468,21 @@ class _Doc:
     ner_x: list
     num_x: list
     numbers: dict  # the parser's mentions by (start, end)
+    seqs: tuple[list, list] | None = None  # ner_x and num_x as crfsuite ItemSequences (`_item_seqs`)
+
+
+def _item_seqs(xseqs: list) -> list:
+    """Item sequences converted to crfsuite's own (`ItemSequence`) once, so that the 13 fits
+    do not each convert every feature dict again (the fitted model is the same)."""
+    import pycrfsuite
+
+    return [pycrfsuite.ItemSequence(x) for x in xseqs]
+
+
+def _doc_seqs(doc: _Doc) -> tuple[list, list]:
+    if doc.seqs is None:
+        doc.seqs = (_item_seqs(doc.ner_x), _item_seqs(doc.num_x))
+    return doc.seqs
 
 
 @dataclass
@@ -350,6 +517,10 @@ class CRF:
         self._dev: list[tuple[_Doc, list[list[str]], list[list[str]]]] | None = None
         self._corpus_x: list | None = None
         self._corpus_y: list[list[str]] = []
+        self._corpus_seqs: list | None = None
+        self._n_corpus: int | None = None
+        self._key_parts: dict | None = None
+        self._background: _Fits | None = None
         self._models: dict[frozenset[str], _Fitted] = {}
         self.used_models: dict[str, TrainingRecord] = {}
         """For each document of the last `predict` call, by id: what its models were trained on."""
@@ -422,32 +593,141 @@ class CRF:
 
     # -- models
 
-    def models(self, held_out: frozenset[str] = frozenset()) -> _Fitted:
-        """The models trained on the outside corpus and every dev document whose text hash is
-        not in `held_out` (fitted once, then cached)."""
-        if held_out in self._models:
-            return self._models[held_out]
+    def _training_set(self, held_out: frozenset[str]) -> tuple[list, list, list, list, TrainingRecord]:
+        """The NER and number CRFs' training sequences (as crfsuite item sequences) and labels
+        without the dev documents whose text hash is in `held_out`, and the record of them."""
         dev = [(doc, ner, num) for doc, ner, num in self._dev_docs() if doc.hash not in held_out]
         cx, cy = self._corpus()
-        ner_x, ner_y = list(cx), list(cy)
+        if self._corpus_seqs is None:
+            self._corpus_seqs = _item_seqs(cx)
+        ner_x, ner_y = list(self._corpus_seqs), list(cy)
         for _ in range(self.dev_copies):
             for doc, ner, _num in dev:
-                ner_x += doc.ner_x
+                ner_x += _doc_seqs(doc)[0]
                 ner_y += ner
-        num_x = [x for doc, _, _ in dev for x in doc.num_x]
+        num_x = [x for doc, _, _ in dev for x in _doc_seqs(doc)[1]]
         num_y = [t for _, _, num in dev for t in num]
-        opts = {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations}
-        record = TrainingRecord(
+        return ner_x, ner_y, num_x, num_y, self._record(held_out, dev, len(ner_x), len(num_x))
+
+    def _record(self, held_out: frozenset[str], dev: list, ner_sequences: int, number_sequences: int
+                ) -> TrainingRecord:
+        return TrainingRecord(
             held_out=held_out,
             dev_ids=tuple(doc.id for doc, _, _ in dev),
             dev_texts=frozenset(doc.hash for doc, _, _ in dev),
             corpus=str(self.train_path) if self.train_path is not None else None,
-            ner_sequences=len(ner_x),
-            number_sequences=len(num_x),
+            ner_sequences=ner_sequences,
+            number_sequences=number_sequences,
         )
-        fitted = _Fitted(CRFTagger(**opts).fit(ner_x, ner_y), CRFTagger(**opts).fit(num_x, num_y), record)
-        self._models[held_out] = fitted
-        return fitted
+
+    def _taggers(self) -> tuple[CRFTagger, CRFTagger]:
+        opts = {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations}
+        return CRFTagger(**opts), CRFTagger(**opts)
+
+    def _fit(self, held_out: frozenset[str], corpus: tuple | None = None) -> _Fitted:
+        """Fit the model pair for `held_out` (no cache involved); `corpus`: a NER trainer that
+        holds the outside corpus already (`trainer_with`; it is extended, see `CRFTagger.fit`)."""
+        ner_x, ner_y, num_x, num_y, record = self._training_set(held_out)
+        ner, num = self._taggers()
+        if corpus is not None:
+            k = len(self._corpus_seqs)
+            return _Fitted(ner.fit(ner_x[k:], ner_y[k:], corpus), num.fit(num_x, num_y), record)
+        return _Fitted(ner.fit(ner_x, ner_y), num.fit(num_x, num_y), record)
+
+    def models(self, held_out: frozenset[str] = frozenset()) -> _Fitted:
+        """The models trained on the outside corpus and every dev document whose text hash is
+        not in `held_out`: kept in the instance, read from khabar's cache, or fitted (and
+        cached)."""
+        if held_out not in self._models:
+            self.prepare_models([held_out])
+        return self._models[held_out]
+
+    def prepare_models(self, held_outs) -> None:
+        """Make the model pairs for every set in `held_outs` ready: from the instance, from
+        khabar's cache, else fitted, in parallel when more than one is missing and there is more
+        than one core (each fit is crfsuite's own, unchanged: the models are the same)."""
+        self._collect()
+        missing = []
+        for h in dict.fromkeys(held_outs):
+            if h not in self._models and not self._load_cached(h):
+                missing.append(h)
+        for h, (ner, num) in zip(missing, _fit_many(self, missing)):
+            self._keep(h, ner, num, store=True)
+
+    def _collect(self) -> None:
+        """Keep (and cache) the pairs a background `prepare` fitted, waiting for them."""
+        if self._background is not None:
+            fits, self._background = self._background, None
+            for h, (ner, num) in zip(fits.held_outs, fits.results()):
+                self._keep(h, ner, num, store=True)
+
+    def _keep(self, held_out: frozenset[str], ner: bytes, num: bytes, store: bool) -> None:
+        ner_t, num_t = self._taggers()
+        ner_t.load(ner)
+        num_t.load(num)
+        self._models[held_out] = _Fitted(ner_t, num_t, self._record_for(held_out))
+        if store:
+            cache.store(CACHE_KIND, self._model_key(held_out), _pack(ner, num))
+
+    def _record_for(self, held_out: frozenset[str]) -> TrainingRecord:
+        """What the pair for `held_out` is trained on (counted without building features)."""
+        dev = [(doc, ner, num) for doc, ner, num in self._dev_docs() if doc.hash not in held_out]
+        n_corpus = self._corpus_size()
+        ner_n = n_corpus + self.dev_copies * sum(len(doc.ner_x) for doc, _, _ in dev)
+        return self._record(held_out, dev, ner_n, sum(len(doc.num_x) for doc, _, _ in dev))
+
+    def _corpus_size(self) -> int:
+        """How many sentences the outside corpus gives the NER CRF (read once; its features are
+        not built for this)."""
+        if self._n_corpus is None:
+            if self._corpus_x is not None or self.train_path is None:
+                self._n_corpus = len(self._corpus()[1])
+            else:
+                self._n_corpus = len(project_corpus(read_conll(self.train_path), self.label_map, "entities")[0])
+        return self._n_corpus
+
+    def _load_cached(self, held_out: frozenset[str]) -> bool:
+        """Take the pair for `held_out` from khabar's cache; False when it is not there (or
+        not readable: it is then fitted again)."""
+        pair = _unpack(cache.load(CACHE_KIND, self._model_key(held_out)))
+        if pair is None:
+            return False
+        try:
+            self._keep(held_out, *pair, store=False)
+        except (ValueError, OSError):  # crfsuite refused the bytes: fit again
+            return False
+        return True
+
+    def _model_key(self, held_out: frozenset[str]) -> str:
+        """The cache key of the pair for `held_out`: everything the fitted models depend on."""
+        if self._key_parts is None:
+            corpus = cache.file_hash(self.train_path)
+            m = self.label_map
+            dev = hashlib.sha256()
+            for doc, ner, num in self._dev_docs():
+                dev.update(cache.cache_key(doc.text, ner, num).encode("ascii"))
+            self._key_parts = {
+                "code": cache.source_hash(__name__), "versions": _versions(), "corpus": corpus,
+                "label_map": [m.name, m.scheme, dict(m.entities), dict(m.numbers), dict(m.conditions)],
+                "dev": dev.hexdigest(),
+                "options": [self.c1, self.c2, self.max_iterations, self.dev_copies, self.train_path is not None],
+            }
+        return cache.cache_key(CACHE_KIND, self._key_parts, sorted(held_out))
+
+    def prepare(self, documents: list[Document], background: bool = False) -> None:
+        """Make ready every model pair predicting `documents` will need (the leaderboard calls
+        this with the test and the dev documents at once, so all 13 pairs fit in parallel).
+        With `background`, the pairs the cache lacks are fitted in forked processes while the
+        caller goes on (other systems, say); the first call that needs a model waits for them."""
+        held_outs = [self.held_out_for(d.text) for d in documents]
+        if not background:
+            self.prepare_models(held_outs)
+            return
+        self._collect()
+        missing = [h for h in dict.fromkeys(held_outs) if h not in self._models and not self._load_cached(h)]
+        if _workers(len(missing)) > 1:
+            self._background = _Fits(self, missing)
+        # else: nothing to overlap with; fitted when first needed
 
     def held_out_for(self, text: str) -> frozenset[str]:
         """The dev texts a model predicting `text` must not have seen: `text` itself when it is
@@ -457,13 +737,23 @@ class CRF:
 
     # -- predicting
 
+    def _prepared(self, d: Document) -> _Doc:
+        """`d` prepared for the taggers; a dev text's features are those already built for
+        training (they depend on the text alone)."""
+        h = text_hash(d.text)
+        for doc, _, _ in self._dev_docs():
+            if doc.hash == h:
+                return doc
+        return self._prepare(d)
+
     def predict(self, documents: list[Document]) -> list[Prediction]:
+        self.prepare(documents)
         self.used_models = {}
         out = []
         for d in documents:
             fitted = self.models(self.held_out_for(d.text))
             self.used_models[d.id] = fitted.record
-            doc = self._prepare(d)
+            doc = self._prepared(d)
             ner = fitted.ner.predict(doc.ner_x)
             num = fitted.num.predict(doc.num_x)
             ents, nums = [], []

@@ -287,6 +287,14 @@ def leaderboard(
 
 
 @app.command()
+def cache(clear: bool = typer.Option(False, "--clear", help="Delete every cached model and chart.")) -> None:
+    """Where khabar keeps the models and charts it trained and drew, and how much (--clear empties it)."""
+    from .cache import cache_info, clear_cache
+
+    typer.echo(f"removed {clear_cache()}" if clear else str(cache_info()))
+
+
+@app.command()
 def robustness(
     system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
     perturbation: list[str] = typer.Option([], "--perturbation", "-p", help="Only these perturbations (repeatable)."),

@@ -2,15 +2,19 @@
 
 Each chart is a function returning PNG bytes, drawn on a bare matplotlib `Figure` (the Agg
 canvas: no display, no global pyplot state), so the HTML report can inline it as base64 and
-`write_plots` can save the same picture for the README. matplotlib and scikit-learn are
-imported inside the functions: importing this module costs nothing.
+`write_plots` can save the same picture for the README. matplotlib is imported inside the
+functions (importing this module costs nothing), and only when the picture is not already in
+khabar's cache (`khabar.cache`, keyed by the chart's data, this module's source and
+matplotlib's version): equal data give equal bytes, so a repeated leaderboard draws nothing.
+The confusion matrix is counted here (a few lines) and drawn as scikit-learn's
+`ConfusionMatrixDisplay` draws it, without importing scikit-learn.
 """
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .scoring.tasks import REGISTRY
 
@@ -21,6 +25,24 @@ NONE_LABEL = "(none)"
 """The confusion matrix's row/column for a gold name with no predicted span, or the reverse."""
 
 TASK_TITLES = {name: f"{t.short} ({t.headline[1].replace('_', '-')})" for name, t in REGISTRY.items()}
+
+
+CACHE_KIND = "plots"
+"""The folder of khabar's cache that holds drawn charts."""
+
+
+def _cached_png(chart: str, data: object, draw: Callable[[], bytes]) -> bytes:
+    """The PNG of `chart` for `data`: from khabar's cache, else `draw()` (and cached)."""
+    from importlib.metadata import version
+
+    from . import cache
+
+    key = cache.cache_key(CACHE_KIND, chart, cache.source_hash(__name__), version("matplotlib"), data)
+    png = cache.load(CACHE_KIND, key)
+    if png is None or not png.startswith(b"\x89PNG"):
+        png = draw()
+        cache.store(CACHE_KIND, key, png)
+    return png
 
 
 def _figure(width: float, height: float):
@@ -91,6 +113,12 @@ def f1_png(rows: Sequence[Mapping], title: str = "F1 per task and system", palet
     `rows`: dicts with `system`, `task`, `f1`, `ci_low`, `ci_high`; `palette`: every system's
     name in the order that fixes its colour.
     """
+    rows = [dict(r) for r in rows]
+    palette = list(palette) if palette is not None else None
+    return _cached_png("f1", [rows, title, palette], lambda: _f1_png(rows, title, palette))
+
+
+def _f1_png(rows: list[dict], title: str, palette: list[str] | None) -> bytes:
     tasks = _ordered(r["task"] for r in rows)
     systems = _ordered(r["system"] for r in rows)
     fig = _figure(max(5.5, 1.1 + 0.5 * len(tasks) * max(len(systems), 1)), 3.8)
@@ -106,6 +134,12 @@ def corrupted_png(rows: Sequence[Mapping], title: str = "NER F1 on corrupted nam
 
     `rows`: dicts with `system`, `subset` ('all' / 'corrupted' / ...), `f1`, `ci_low`, `ci_high`.
     """
+    rows = [dict(r) for r in rows]
+    palette = list(palette) if palette is not None else None
+    return _cached_png("corrupted", [rows, title, palette], lambda: _corrupted_png(rows, title, palette))
+
+
+def _corrupted_png(rows: list[dict], title: str, palette: list[str] | None) -> bytes:
     subsets = _ordered(r["subset"] for r in rows)
     systems = _ordered(r["system"] for r in rows)
     fig = _figure(max(5.0, 1.1 + 0.45 * len(subsets) * max(len(systems), 1)), 3.6)
@@ -152,8 +186,27 @@ def ner_type_pairs(gold, predictions, scheme: str = "fine") -> tuple[list[str], 
 
 def confusion_png(pairs_by_system: Mapping[str, tuple[list[str], list[str]]], labels: Sequence[str],
                   title: str = "NER types: gold (rows) vs predicted (columns), names paired by exact span") -> bytes:
-    """One confusion matrix per system (scikit-learn's `confusion_matrix`), side by side."""
-    from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+    """One confusion matrix per system (`confusion_counts`), side by side."""
+    pairs = {name: [list(t), list(p)] for name, (t, p) in pairs_by_system.items()}
+    labels = list(labels)
+    return _cached_png("confusion", [pairs, labels, title], lambda: _confusion_png(pairs_by_system, labels, title))
+
+
+def confusion_counts(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    """How often each gold label (row) met each predicted label (column), in the order of
+    `labels`; pairs with a label not in `labels` are left out (as scikit-learn's
+    `confusion_matrix` does)."""
+    index = {label: i for i, label in enumerate(labels)}
+    counts = [[0] * len(labels) for _ in labels]
+    for t, p in zip(y_true, y_pred, strict=True):
+        if t in index and p in index:
+            counts[index[t]][index[p]] += 1
+    return counts
+
+
+def _confusion_png(pairs_by_system: Mapping[str, tuple[list[str], list[str]]], labels: Sequence[str],
+                   title: str) -> bytes:
+    import numpy as np
 
     labels = list(labels) + [NONE_LABEL]
     names = list(pairs_by_system) or ["(no system)"]
@@ -166,14 +219,9 @@ def confusion_png(pairs_by_system: Mapping[str, tuple[list[str], list[str]]], la
             ax.set_axis_off()
             continue
         y_true, y_pred = pairs_by_system.get(names[i], ([], []))
-        cm = confusion_matrix(y_true, y_pred, labels=labels) if y_true else None
-        if cm is None:
-            import numpy as np
-
-            cm = np.zeros((len(labels), len(labels)), dtype=int)
+        cm = np.array(confusion_counts(y_true, y_pred, labels), dtype=np.int64).reshape(len(labels), len(labels))
         cm[-1, -1] = 0  # (none, none) is not an event
-        ConfusionMatrixDisplay(cm, display_labels=labels).plot(ax=ax, cmap="Blues", colorbar=False,
-                                                               xticks_rotation=45)
+        _matrix(ax, cm, labels)
         ax.set_title(names[i], fontsize=10)
         ax.set_xlabel("predicted", fontsize=8)
         ax.set_ylabel("gold", fontsize=8)
@@ -182,6 +230,29 @@ def confusion_png(pairs_by_system: Mapping[str, tuple[list[str], list[str]]], la
             t.set_fontsize(7)
     fig.suptitle(title, fontsize=10)
     return _png(fig)
+
+
+def _matrix(ax, cm, labels: list[str]) -> None:
+    """A confusion matrix drawn on `ax` as scikit-learn's `ConfusionMatrixDisplay.plot(cmap="Blues",
+    colorbar=False, xticks_rotation=45)` draws it (the same artists, so the same pixels):
+    counts in the cells, dark text on light cells and light on dark."""
+    import numpy as np
+
+    n = cm.shape[0]
+    im = ax.imshow(cm, interpolation="nearest", cmap="Blues")
+    cmap_min, cmap_max = im.cmap(0), im.cmap(1.0)
+    thresh = (cm.max() + cm.min()) / 2.0
+    for i in range(n):
+        for j in range(n):
+            text = format(cm[i, j], ".2g")
+            plain = format(cm[i, j], "d")
+            ax.text(j, i, plain if len(plain) < len(text) else text, ha="center", va="center",
+                    color=cmap_max if cm[i, j] < thresh else cmap_min)
+    ax.set(xticks=np.arange(n), yticks=np.arange(n), xticklabels=labels, yticklabels=labels,
+           ylabel="True label", xlabel="Predicted label")
+    ax.set_ylim((n - 0.5, -0.5))
+    for label in ax.get_xticklabels():
+        label.set_rotation(45)
 
 
 def _ordered(values: Iterable[str]) -> list[str]:

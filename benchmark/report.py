@@ -578,8 +578,8 @@ def _plots(gold: Gold, predictions_by_system: Mapping, reports: Mapping, scheme:
         from .schema import types_of
 
         figs.append(_img(plots.confusion_png(pairs, types_of(scheme)), "confusion matrix of NER types",
-                         "Gold type (rows) against predicted type (columns) for names paired by exact span "
-                         "(scikit-learn confusion_matrix); (none): a name with no predicted span there, or "
+                         "Gold type (rows) against predicted type (columns) for names paired by exact span; "
+                         "(none): a name with no predicted span there, or "
                          "a predicted span with no gold name.", wide=len(pairs) > 1))
     return '<div class="plots">' + "".join(figs) + "</div>"
 

@@ -13,6 +13,15 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Every test (and every process a test starts) caches models in a folder of this session,
+    never in the user's `~/.cache/khabar`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KHABAR_CACHE", str(tmp_path_factory.mktemp("khabar-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def gold():
     return load_gold(DEFAULT_GOLD)

@@ -152,3 +152,20 @@ def test_one_bar_at_a_time(capsys):
             assert inner._bar is None  # silent inside another bar
         assert outer._bar is not None
     assert Progress._active == 0
+
+
+def test_cache_command_shows_and_clears(tmp_path):
+    env = {**os.environ, "KHABAR_CACHE": str(tmp_path / "c")}
+    from khabar import cache
+
+    (tmp_path / "c" / "crf").mkdir(parents=True)
+    (tmp_path / "c" / "crf" / f"k{cache.SUFFIX}").write_bytes(b"x" * 2_000_000)
+    (tmp_path / "c" / "mine.txt").write_text("a user's file", encoding="utf-8")
+    shown = khabar("cache", env=env)
+    assert shown.returncode == 0 and shown.stdout.decode() == f"{tmp_path / 'c'}: 1 entries, 2.0 MB\n"
+    cleared = khabar("cache", "--clear", env=env)
+    assert cleared.returncode == 0 and cleared.stdout.decode().startswith("removed ")
+    assert khabar("cache", env=env).stdout.decode() == f"{tmp_path / 'c'}: 0 entries, 0.0 MB\n"
+    assert (tmp_path / "c" / "mine.txt").read_text(encoding="utf-8") == "a user's file"
+    off = khabar("cache", env={**env, "KHABAR_CACHE": "off"})
+    assert off.stdout.decode().startswith("cache off")

@@ -146,3 +146,17 @@ def test_corpus_variant_is_deterministic(gold):
     a = [p.to_dict() for p in sk.SklearnCorpus(train=small, seed=0).predict(gold.documents)]
     b = [p.to_dict() for p in sk.SklearnCorpus(train=small, seed=0).predict(gold.documents)]
     assert a == b and a[0]["entities"]
+
+
+def test_a_tagger_read_back_predicts_as_the_fitted_one():
+    """What khabar's cache keeps of a tagger (scikit-learn's fitted objects) predicts the same
+    tags as the tagger it was written from, and damaged bytes are refused, not loaded."""
+    words = [["قال", "سامي", "في", "فرنسا", "ثلاثة"], ["قال", "كريم", "في", "إيطاليا", "خمسة"]]
+    tags = [["O", "B-PER", "O", "B-GPE", "B-NUM"], ["O", "B-PER", "O", "B-GPE", "B-NUM"]]
+    unseen = [["قال", "وليد", "في", "إسبانيا"]]
+    for ys in (tags, [["O" if t == "O" else "B-X" for t in ts] for ts in tags], [["O"] * 5, ["O"] * 5]):
+        fitted = sk.TokenTagger(seed=0).fit(words, ys)
+        back = sk.TokenTagger(seed=0).load(fitted.to_bytes())
+        assert back.predict(words + unseen) == fitted.predict(words + unseen)
+    with pytest.raises(ValueError):
+        sk.TokenTagger().load(b"pickle\n" + b"not a pickle")
