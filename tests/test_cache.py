@@ -226,8 +226,3 @@ def test_charts_are_cached_and_redrawn_when_damaged(fresh):
     assert plots.f1_png(rows) == png
     assert plots.f1_png([{**rows[0], "f1": 0.6}]) != png
 
-
-def test_confusion_counts():
-    labels = ["PER", "ORG", "(none)"]
-    assert plots.confusion_counts(["PER", "PER", "ORG", "(none)", "LOC"], ["PER", "ORG", "(none)", "PER", "PER"],
-                                  labels) == [[1, 1, 0], [0, 0, 1], [1, 0, 0]]
