@@ -1,5 +1,5 @@
 """A wheel carries everything the library reads at run time: the gold (as `khabar/data`), the
-predictions schema and the report's assets, so `pip install khabar` works outside a checkout."""
+predictions and score schemas and the report's assets, so `pip install khabar` works outside a checkout."""
 
 import subprocess
 import sys
@@ -17,7 +17,7 @@ def test_wheel_ships_the_data(tmp_path):
     (wheel,) = tmp_path.glob("khabar-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("khabar/data/gold.json", "khabar/data/agreement.json", "khabar/data/annotation/pass_a.json",
-                   "khabar/predictions.schema.json", "khabar/report_assets/report.css",
+                   "khabar/predictions.schema.json", "khabar/score.schema.json", "khabar/report_assets/report.css",
                    "khabar/report_assets/report.js", "khabar/baselines/llm/prompts.py", "khabar/scoring/ner.py",
                    # the evaluate metric, a push-ready Space (khabar.metric_path())
                    "khabar/metrics/khabar/khabar.py", "khabar/metrics/khabar/README.md",
