@@ -140,7 +140,7 @@ def leaderboard(
     `leaderboard.{json,csv,md}`, per-system predictions and full scores (`NAME.jsonl`, and
     `NAME.dev.jsonl` for dev), and the charts (`f1.png`, `corrupted.png`, `confusion.png`, on test)
     to `out_dir` (None: write nothing)."""
-    from khabar.baselines import available_systems, get_system, registry
+    from khabar.baselines import available_systems, registry
 
     from .gold import load_gold, load_split
     from .scoring import settings_for
@@ -167,7 +167,7 @@ def leaderboard(
         for name in names:
             bar.describe(f"running {name}")
             t0 = time.perf_counter()
-            system = built.pop(name, None) or get_system(name)
+            system = built.pop(name)
             preds, report = _run_split(system, name, gold, "", folder, n_boot, seed)
             row = Row(name, entries[name].description, time.perf_counter() - t0, getattr(system, "scheme", "fine"))
             row.metrics = {t: _metric_dict(report.headline(t)) for t in report.settings.tasks}
@@ -193,22 +193,15 @@ def leaderboard(
 
 
 def _start_learning(names: list[str], documents: list) -> dict:
-    """The systems among `names` that learn (those with a `prepare`), built now and told every
-    document both splits hold, so they start fitting the models khabar's cache lacks in the
-    background while the systems before them run; by name (the rest are built in turn)."""
-    import inspect
+    """Every system of `names`, built now; those that learn (a `prepare(documents,
+    background=True)`) are told every document both splits hold, so they fit the models
+    khabar's cache lacks in the background while the systems before them run."""
+    from khabar.baselines import get_system
 
-    from khabar.baselines import get_system, registry
-
-    entries, built = registry(), {}
-    for name in names:
-        try:
-            prepare = getattr(entries[name]._factory(), "prepare", None)
-        except (KeyError, ImportError, AttributeError):
-            continue  # unknown or broken: get_system says so in its turn
-        if callable(prepare) and "background" in inspect.signature(prepare).parameters:
-            built[name] = get_system(name)
-            built[name].prepare(documents, background=True)
+    built = {name: get_system(name) for name in names}
+    for system in built.values():
+        if callable(getattr(system, "prepare", None)):
+            system.prepare(documents, background=True)
     return built
 
 

@@ -55,7 +55,10 @@ class FakeOpenAI:
                 pass
 
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                if not raw:  # the client went away before sending (a cancelled run)
+                    return
+                body = json.loads(raw)
                 with outer.lock:
                     outer.bodies.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
                     n = sum(1 for b in outer.bodies if task_of(b) == task_of(body))
@@ -77,7 +80,10 @@ class FakeOpenAI:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client cancelled while we answered
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
