@@ -428,15 +428,6 @@ def _unpack(data: bytes | None) -> tuple[bytes, bytes] | None:
     return data[8:8 + n], data[8 + n:]
 
 
-def _versions() -> dict[str, str]:
-    """The outside libraries a fitted pair depends on: crfsuite, and Babel (whose CLDR data
-    makes the gazetteer features); and the machine's architecture (floating point)."""
-    import platform
-    from importlib.metadata import version
-
-    return {"python-crfsuite": version("python-crfsuite"), "babel": version("babel"), "machine": platform.machine()}
-
-
 # --- the system ----------------------------------------------------------------------------------
 
 
@@ -707,7 +698,9 @@ class CRF:
             for doc, ner, num in self._dev_docs():
                 dev.update(cache.cache_key(doc.text, ner, num).encode("ascii"))
             self._key_parts = {
-                "code": cache.source_hash(__name__), "versions": _versions(), "corpus": corpus,
+                "code": cache.source_hash(__name__),
+                "versions": cache.library_versions("python-crfsuite", "babel"),  # Babel: CLDR's gazetteer data
+                "corpus": corpus,
                 "label_map": [m.name, m.scheme, dict(m.entities), dict(m.numbers), dict(m.conditions)],
                 "dev": dev.hexdigest(),
                 "options": [self.c1, self.c2, self.max_iterations, self.dev_copies, self.train_path is not None],

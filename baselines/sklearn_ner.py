@@ -204,13 +204,9 @@ class SklearnCorpus:
 
     def _cache_key(self, task: str) -> str:
         """The cache key of the `task` tagger: everything the fitted tagger depends on."""
-        import platform
-        from importlib.metadata import version
-
         m = self.label_map
         return cache.cache_key(
-            CACHE_KIND, task, cache.source_hash(__name__),
-            {**{lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")}, "machine": platform.machine()},
+            CACHE_KIND, task, cache.source_hash(__name__), cache.library_versions("scikit-learn", "numpy", "scipy"),
             cache.file_hash(self.train_path),
             [m.name, m.scheme, dict(m.entities), dict(m.numbers), dict(m.conditions)],
             {"seed": self.seed, "C": C, "class_weight": CLASS_WEIGHT, "max_iter": MAX_ITER, "solver": "liblinear-dual"})

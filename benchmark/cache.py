@@ -105,6 +105,15 @@ def store(kind: str, key: str, data: bytes) -> Path | None:
         return None
 
 
+def library_versions(*libraries: str) -> dict[str, str]:
+    """The installed versions of the outside `libraries` a cached entry depends on, and the
+    machine's architecture (floating point): a key part every kind of entry shares."""
+    import platform
+    from importlib.metadata import version
+
+    return {**{lib: version(lib) for lib in libraries}, "machine": platform.machine()}
+
+
 def source_hash(*modules: str) -> str:
     """sha256 of the source of `modules` and of every khabar module they import (`source_files`):
     a change to any code that can shape a feature changes the hash."""

@@ -102,7 +102,9 @@ def _shown(path: Path) -> Path:
 def _done(output: Path, what: str) -> None:
     """`OUTPUT: what` a command wrote: on stdout, or on stderr when the output itself went to
     stdout (`-o -`)."""
-    to_stdout = str(output) == "-"
+    from .writer import STDOUT
+
+    to_stdout = str(output) == STDOUT
     typer.echo(f"{'<stdout>' if to_stdout else output}: {what}", err=to_stdout)
 
 

@@ -261,10 +261,7 @@ def read_leaderboard(path: str | Path) -> dict:
 
     where = str(path)
     board = read_json(path)
-    check_format(board, where)
-    if board.get("command", "leaderboard") != "leaderboard":
-        raise KhabarError(f"not a khabar leaderboard but the JSON of `khabar {board['command']}`", file=where,
-                          field="command")
+    check_format(board, where, "leaderboard")
     systems = board.get("systems")
     if not isinstance(systems, list) or not systems:
         raise KhabarError("not a khabar leaderboard: expected a non-empty list of systems", file=where,

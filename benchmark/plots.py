@@ -33,11 +33,9 @@ CACHE_KIND = "plots"
 
 def _cached_png(chart: str, data: object, draw: Callable[[], bytes]) -> bytes:
     """The PNG of `chart` for `data`: from khabar's cache, else `draw()` (and cached)."""
-    from importlib.metadata import version
-
     from . import cache
 
-    key = cache.cache_key(CACHE_KIND, chart, cache.source_hash(__name__), version("matplotlib"), data)
+    key = cache.cache_key(CACHE_KIND, chart, cache.source_hash(__name__), cache.library_versions("matplotlib"), data)
     png = cache.load(CACHE_KIND, key)
     if png is None or not png.startswith(b"\x89PNG"):
         png = draw()

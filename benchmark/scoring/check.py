@@ -94,10 +94,7 @@ def load_baseline(baseline: str | Path | dict) -> Baseline:
     where = str(baseline) if not isinstance(baseline, dict) else "baseline"
     raw = baseline if isinstance(baseline, dict) else read_json(Path(baseline))
     if "format" in raw or "rows" in raw:
-        check_format(raw, where)
-        if raw.get("command", "score") != "score":
-            raise KhabarError(f"this is the JSON of `khabar {raw['command']}`; the gate compares against "
-                              f"`khabar score --json`", file=where, field="command")
+        check_format(raw, where, "score")
         rows = raw.get("rows")
         if not isinstance(rows, list):
             raise KhabarError("expected a list of rows", file=where, field="rows")

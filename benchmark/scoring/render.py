@@ -44,7 +44,7 @@ _EMOJI_CHARS = frozenset("!#&()*+-.0123456789_abcdefghijklmnopqrstuvwxyzãåçé
 _COLUMNS = (("metric", "left"), ("label", "left"), ("P", "right"), ("R", "right"), ("F1", "right"),
             ("95% CI", "right"), ("TP", "right"), ("FP", "right"), ("FN", "right"), ("partial", "right"),
             ("gold", "right"))
-_PARTIAL = 9
+_PARTIAL = [name for name, _ in _COLUMNS].index("partial")
 """Where the partial column is: shown only in a table with a partial match (NER's partial mode)."""
 
 

@@ -73,7 +73,7 @@ class Report:
     @classmethod
     def from_dict(cls, d: dict) -> "Report":
         """Rebuild a report (without details or counts) from `to_dict()` output."""
-        check_format(d, "report")
+        check_format(d, "report", "score")
         f = parse(d["signature"])
         st = d.get("settings", {})
         settings = Signature(f.get("khabar", ""), f.get("gold", ""), tuple(st.get("tasks", f.get("task", "").split(","))),

@@ -29,13 +29,18 @@ def stamp(command: str, body: dict) -> dict:
     return {"format": FORMAT, "command": command, **body}
 
 
-def check_format(obj: dict, where: str) -> None:
-    """Refuse an object of another format or version (one line, what and where); an object
-    without `format` is read as version 1, which is what khabar wrote before stamping it."""
+def check_format(obj: dict, where: str, command: str) -> None:
+    """Refuse an object of another format or version, or of another command than `command`
+    (one line, what and where); an object without `format` or `command` is read as version 1
+    of `command`, which is what khabar wrote before stamping it."""
     found = obj.get("format", FORMAT)
     if found != FORMAT:
         raise KhabarError(f"format {found!r} is not one this khabar reads ({FORMAT}); "
                           f"upgrade khabar or re-run the scorer", file=where, field="format")
+    made_by = obj.get("command", command)
+    if made_by != command:
+        raise KhabarError(f"this is the JSON of `khabar {made_by}`; expected that of `khabar {command} --json`",
+                          file=where, field="command")
 
 
 def schema() -> dict:
