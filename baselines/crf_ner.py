@@ -270,10 +270,7 @@ class CRFTagger:
         of appending them all here (a trainer's state is its data, in order, and the order its
         names were first seen). It is changed: give each fit its own (a forked copy)."""
         trainer, n = start if start is not None else trainer_with([], [])
-        for x, y in zip(xseqs, yseqs, strict=True):
-            if len(y):
-                trainer.append(x, y)
-                n += 1
+        n += _append(trainer, xseqs, yseqs)
         if not n:
             self._tagger = None
             return self
@@ -313,12 +310,17 @@ def trainer_with(xseqs: list, yseqs: list[list[str]]) -> tuple:
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    return trainer, _append(trainer, xseqs, yseqs)
+
+
+def _append(trainer, xseqs: list, yseqs: list[list[str]]) -> int:
+    """Append the sequences that have labels to `trainer`, in order; how many."""
     n = 0
     for x, y in zip(xseqs, yseqs, strict=True):
         if len(y):
             trainer.append(x, y)
             n += 1
-    return trainer, n
+    return n
 
 
 # --- fitting many pairs, and the cache's format ------------------------------------------------------
