@@ -320,16 +320,20 @@ def _name_variants(name: str) -> list[str]:
     return [n.strip() for n in out2 if n.strip()]
 
 
+def _one_word_bare(word: str) -> str | None:
+    """`word` normalised and without the article, or None when it is more than one word."""
+    n = normalize(word)
+    if " " in n:
+        return None
+    return n[2:] if n.startswith("ال") else n
+
+
 def nisba_forms(name: str) -> list[str]:
     """Nationality adjective forms derived from a one-word place name by general nisba
     morphology: drop the article and a final -يا/-ا/-ة, add -ي and its inflections.
     Names already ending in -ي (مالي) are their own adjective and give nothing."""
-    n = normalize(name)
-    if " " in n:
-        return []
-    if n.startswith("ال"):
-        n = n[2:]
-    if n.endswith("ي"):
+    n = _one_word_bare(name)
+    if n is None or n.endswith("ي"):
         return []
     if n.endswith("يا"):
         stem = n[:-2]
@@ -345,11 +349,9 @@ def nisba_forms(name: str) -> list[str]:
 def adjective_forms(adjective: str) -> list[str]:
     """The inflections of a nisba adjective given in any one form (الفلسطينية، كردية، عربي):
     its stem without the article and the -ي/-ية ending, with every nisba suffix."""
-    n = normalize(adjective)
-    if " " in n:
+    n = _one_word_bare(adjective)
+    if n is None:
         return []
-    if n.startswith("ال"):
-        n = n[2:]
     for suffix in ("يه", "ي"):
         if n.endswith(suffix) and len(n) - len(suffix) >= 3:
             stem = n[:-len(suffix)]
