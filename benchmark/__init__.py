@@ -6,8 +6,7 @@ IOB2 view (`iob`), the validator (`validate`) and the scorer (`scoring`).
 
 from __future__ import annotations
 
-import importlib
-
+from .lazy import lazy_names
 from .version import __version__
 
 from .errors import KhabarError
@@ -16,19 +15,6 @@ _WHERE = {"load_gold": "gold", "load_split": "gold", "Document": "model", "Entit
           "Mention": "model", "Number": "model", "Prediction": "model", "Quote": "model", "Span": "model"}
 """Names loaded on first use (PEP 562): `khabar --help` and `khabar score --conll` never read the
 gold model."""
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
 
 
 def load(name: str = "ner", split: str | None = None):
@@ -69,3 +55,5 @@ __all__ = [
     "load_split",
     "metric_path",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, __all__)

@@ -15,7 +15,7 @@ conlleval reader without the gold scorer's modules, and a cold start stays short
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_names
 
 _WHERE = {
     "HEADLINE": "tasks", "REGISTRY": "tasks", "TASKS": "tasks", "TaskScorer": "tasks",
@@ -37,15 +37,4 @@ __all__ = ["HEADLINE", "REGISTRY", "TASKS", "CheckResult", "Comparison", "Detail
            "score_tags", "settings_for", "tally"]
 
 
-def __getattr__(name: str):
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = where if isinstance(where, tuple) else (where, name)
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE, __all__)
