@@ -158,8 +158,10 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
+@lru_cache(maxsize=None)
 def _khabar_imports(name: str, path: Path) -> list[str]:
-    """The khabar modules `name` (at `path`) imports anywhere in its body, by absolute name."""
+    """The khabar modules `name` (at `path`) imports anywhere in its body, by absolute name
+    (read once per process: the closures of several modules share most of their files)."""
     import ast
 
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
