@@ -28,29 +28,43 @@ either side (`number_features`; the parser with khabar's span conventions, as th
 baseline applies it), so it learns when to follow the parser.
 
 Never predicting training text: a document whose text (sha256) is one of the dev documents is
-predicted by models trained without it (leave-one-document-out on dev); any other document
-(the test article) by the models trained on all of dev. Fitted models are kept in the
-instance by the set of dev texts held out, and on disk in khabar's cache (`khabar.cache`) under
-a key of everything they depend on (the corpus file, the dev documents, the code that makes
-the features, the library versions, the options), so the leaderboard fits its 13 model pairs
-once per machine, not once per run; the pairs a call needs and the cache lacks are fitted in
-parallel, one process per core (`prepare`), each extending a copy of one trainer that holds
-the outside corpus (`trainer_with`: the same models, without appending the corpus 13 times).
-`used_models` records, per document predicted, what its models were trained on.
+predicted by models trained without its fold (`FOLDS`-fold cross-validation over the dev
+documents, `folds`); any other document (the test article) by the models trained on all of
+dev. Fitted models are kept in the instance by the set of dev texts held out, and on disk in
+khabar's cache (`khabar.cache`) under a key of everything they depend on (the corpus file, the
+dev documents, the code that makes the features, the library versions, the options), so the
+leaderboard fits its 5 model pairs once per machine, not once per run; the pairs a call needs
+and the cache lacks are fitted in parallel, one process per core (`prepare`), each extending a
+copy of one trainer that holds the outside corpus (`trainer_with`: the same models, without
+appending the corpus 5 times). `used_models` records, per document predicted, what its models
+were trained on.
 
-Training options, fixed a priori or chosen on dev by leave-one-document-out (LOO) only, never on
-the seed or on Wojood's test split (dev LOO NER strict F1 below):
-- L-BFGS with every label bigram weighted (`feature.possible_transitions`): fixed a priori.
-- `MAX_ITERATIONS` 50: 100 iterations gained 0.006 at twice the time.
-- `C1`, `C2`, `DEV_COPIES` (each dev article given that many times), first without domain
-  features: a grid c1 {0, 0.05} x c2 {0.01, 0.1, 0.5} x copies {2, 4, 8}. c1 = 0 beat 0.05 in
-  all seven pairs run (by 0.02-0.05; the rest of that row and c1 = 0.2 were not run); c2 = 0.1
-  was best or within 0.011; copies 8 0.564, 4 0.554, dev alone (no Wojood) 0.521.
-- Domain features then, on both domains' sentences: 0.602 with 1 copy (2 copies 0.583,
-  4 copies 0.575; c2 0.01 0.596, c2 0.5 0.581); on khabar's sentences only (`in_domain`):
-  0.582 at half the fitting time (13 fits per leaderboard run), within noise of 0.602, so
-  khabar's only, c1 0, c2 0.1, 1 copy. The number CRF uses the same penalties (its dev score
-  did not depend on them).
+Training options, fixed a priori or chosen on dev by cross-validation only, never on the seed
+or on Wojood's test split (dev NER strict micro F1 below):
+- Every label bigram weighted (`feature.possible_transitions`): fixed a priori.
+- Penalties, copies and domain features, chosen by leave-one-document-out (LOO) with L-BFGS
+  (50 iterations; 100 gained 0.006 at twice the time). `DEV_COPIES` (each dev article given
+  that many times) and penalties first without domain features: a grid c1 {0, 0.05} x c2
+  {0.01, 0.1, 0.5} x copies {2, 4, 8}. c1 = 0 beat 0.05 in all seven pairs run (by 0.02-0.05;
+  the rest of that row and c1 = 0.2 were not run); c2 = 0.1 was best or within 0.011; copies
+  8 0.564, 4 0.554, dev alone (no Wojood) 0.521. Domain features then, on both domains'
+  sentences: 0.602 with 1 copy (2 copies 0.583, 4 copies 0.575; c2 0.01 0.596, c2 0.5 0.581);
+  on khabar's sentences only (`in_domain`): 0.582 at half the fitting time, within noise of
+  0.602, so khabar's only, c1 0, c2 0.1, 1 copy. The number CRF uses the same penalty (its
+  dev score did not depend on it).
+- The optimiser and the cross-validation, chosen for a first leaderboard run under 15 s on a
+  2-core machine (LOO's 13 L-BFGS fits took it past 30 s): 4-fold cross-validation
+  (NER 0.574, numbers 0.995 with the LOO settings; LOO 0.582, 0.995) and then the optimiser
+  on the same folds, seeded (seeds 0 and 2 where two are given; CPU seconds of the four fits
+  and the features): L-BFGS 50 iterations 0.574 / 0.995 (13 s), 30 iterations 0.536 (9 s),
+  with features seen once dropped (`feature.minfreq` 2) 0.571 (10 s); SGD on the same
+  L2-penalised likelihood (`l2sgd`, c2 0.1) 10 epochs 0.562 and 0.573 / 0.986 (9 s), 5
+  epochs 0.487 / 0.976 (7 s); passive-aggressive 10 epochs 0.548 and 0.549 / 0.995 and 0.986
+  (5 s), 20 epochs 0.555 and 0.547 (6 s); averaged perceptron and AROW (unseeded) 0.517-0.538
+  and 0.382. So SGD, 10 epochs: the same objective as before, within 0.012 of L-BFGS at
+  about half its fitting time. crfsuite's online algorithms shuffle the sequences with the C
+  library's `rand()`: every fit seeds it first (`seed_c_rand`), so a fit is a function of its
+  data and `SEED` alone, in any process.
 - Number features: on dev LOO, end-to-end F1 0.77 without any parser feature, 0.92 with the raw
   parser's spans (`khabar.numerals.find_numbers`, percent words inside), 0.995 with khabar's
   conventions (`number_mentions`): the CRF then follows the parser everywhere on dev. The parser
@@ -73,6 +87,7 @@ from khabar.model import Document, Gold, Prediction
 from khabar.normalize import normalize
 from khabar.tokens import Token, sentences
 
+from . import forked
 from . import gazetteers as gz
 from .corpora import (
     WOJOOD,
@@ -90,16 +105,24 @@ from .corpora import (
 )
 from .rules_numbers import find_number_mentions
 
-C1 = 0.0
-"""L1 penalty of both CRFs (chosen on dev by leave-one-document-out; see the module docstring)."""
-C2 = 0.1
-"""L2 penalty of both CRFs (chosen on dev by leave-one-document-out)."""
+ALGORITHM = "l2sgd"
+"""crfsuite's training algorithm for both CRFs: stochastic gradient descent on the L2-penalised
+likelihood (chosen on dev by cross-validation; see the module docstring)."""
+PARAMS = {"c2": 0.1}
+"""The algorithm's crfsuite parameters: the L2 penalty (chosen on dev; see the module docstring)."""
+MAX_ITERATIONS = 10
+"""Epochs (passes over the training sequences)."""
+SEED = 0
+"""The seed of the C library's `rand()` at the start of every fit (`seed_c_rand`)."""
 DEV_COPIES = 1
 """How many times each dev article is given to the NER trainer beside Wojood's 20k tokens (more
 copies weigh khabar's conventions more; with domain features one was best on dev by
 leave-one-document-out)."""
-MAX_ITERATIONS = 50
-"""L-BFGS iterations at most (chosen on dev by leave-one-document-out, with the time)."""
+FOLDS = 4
+"""The dev documents are predicted by `FOLDS`-fold cross-validation over documents: each by the
+model pair trained without its fold (`folds`). With the pair for the test article, the
+leaderboard fits FOLDS + 1 pairs, not one per dev document plus one as leave-one-document-out
+did (13), which took a first run on a 2-core machine past 30 s."""
 CACHE_KIND = "crf"
 """The folder of khabar's cache that holds the fitted model pairs."""
 
@@ -258,8 +281,10 @@ class CRFTagger:
     """A linear-chain CRF (crfsuite, L-BFGS) over prepared item sequences; the fitted model is
     held in memory. Trained on no sequence at all it predicts O."""
 
-    def __init__(self, c1: float = C1, c2: float = C2, max_iterations: int = MAX_ITERATIONS):
-        self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
+    def __init__(self, algorithm: str = ALGORITHM, max_iterations: int = MAX_ITERATIONS, seed: int = SEED,
+                 params: dict[str, float] | None = None):
+        self.algorithm, self.max_iterations, self.seed = algorithm, int(max_iterations), int(seed)
+        self.params = dict(PARAMS if params is None else params)  # the algorithm's other crfsuite parameters
         self._tagger = None
         self._model = b""
         self.labels: tuple[str, ...] = ()
@@ -269,15 +294,16 @@ class CRFTagger:
         holding the sequences that come first, which this fit extends: the model is the one
         of appending them all here (a trainer's state is its data, in order, and the order its
         names were first seen). It is changed: give each fit its own (a forked copy)."""
-        trainer, n = start if start is not None else trainer_with([], [])
+        trainer, n = start if start is not None else trainer_with([], [], self.algorithm)
         n += _append(trainer, xseqs, yseqs)
         if not n:
             self._tagger = None
             return self
-        trainer.set_params({"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
+        trainer.set_params({**self.params, "max_iterations": self.max_iterations,
                             "feature.possible_transitions": True})
         with tempfile.TemporaryDirectory(prefix="khabar-crf-") as tmp:
             path = Path(tmp) / "model.crfsuite"
+            seed_c_rand(self.seed)
             trainer.train(str(path))
             return self.load(path.read_bytes())
 
@@ -305,11 +331,22 @@ class CRFTagger:
         return [list(self._tagger.tag(x)) if len(x) else [] for x in xseqs]
 
 
-def trainer_with(xseqs: list, yseqs: list[list[str]]) -> tuple:
-    """A crfsuite L-BFGS trainer holding the sequences that have labels, and their count."""
+def seed_c_rand(seed: int) -> None:
+    """Seed the C library's `rand()`, with which crfsuite's online algorithms (passive-aggressive,
+    perceptron, SGD) shuffle the training sequences every epoch. Unseeded, a fit depends on
+    every `rand()` call made before it in the process, so a fit in a forked child, or a second
+    fit, would give another model."""
+    import ctypes
+
+    libc = ctypes.cdll.ucrtbase if sys.platform == "win32" else ctypes.CDLL(None)
+    libc.srand(ctypes.c_uint(seed))
+
+
+def trainer_with(xseqs: list, yseqs: list[list[str]], algorithm: str = ALGORITHM) -> tuple:
+    """A crfsuite trainer (of `algorithm`) holding the sequences that have labels, and their count."""
     import pycrfsuite
 
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
     return trainer, _append(trainer, xseqs, yseqs)
 
 
@@ -343,35 +380,20 @@ def _fit_one(i: int) -> tuple[int, bytes, bytes]:
 def _fit_in_child(system, held_out: frozenset[str], corpus: tuple) -> tuple[bytes, bytes]:
     """Fit a pair in a process forked from this one, its NER trainer a copy of `corpus` (the
     outside corpus appended once, not once per fit); the models come back through a pipe."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: fit, write, leave without running any of the parent's exit code
-        code = 1
-        try:
-            os.close(r)
-            fitted = system._fit(held_out, corpus)
-            with os.fdopen(w, "wb") as f:
-                f.write(_pack(fitted.ner.to_bytes(), fitted.num.to_bytes()))
-            code = 0
-        except BaseException:
-            import traceback
 
-            traceback.print_exc()
-        finally:
-            os._exit(code)
-    os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    _, status = os.waitpid(pid, 0)
-    pair = _unpack(data)
-    if os.waitstatus_to_exitcode(status) != 0 or pair is None:
-        raise RuntimeError(f"crf: fitting a model pair failed in a child process (status {status})")
+    def fit() -> bytes:
+        fitted = system._fit(held_out, corpus)
+        return forked.pack(fitted.ner.to_bytes(), fitted.num.to_bytes())
+
+    pair = forked.unpack(forked.run(fit, "crf: fitting a model pair"), 2)
+    if pair is None:
+        raise RuntimeError("crf: a child process returned no model pair")
     return pair
 
 
 def _workers(jobs: int) -> int:
     """Processes to fit `jobs` pairs in: one per core this process may use, forked (Linux) only."""
-    if jobs < 2 or not sys.platform.startswith("linux"):
+    if jobs < 2 or not forked.available():
         return 1
     return max(1, min(jobs, len(os.sched_getaffinity(0))))
 
@@ -391,7 +413,8 @@ class _Fits:
             import multiprocessing
 
             system._training_set(frozenset())  # features and item sequences, built once, inherited
-            corpus = trainer_with(system._corpus_seqs, system._corpus_y) if system._corpus_seqs else None
+            corpus = (trainer_with(system._corpus_seqs, system._corpus_y, system.algorithm)
+                      if system._corpus_seqs else None)
             _FORKED = (system, self.held_outs, corpus)
             self.pool = multiprocessing.get_context("fork").Pool(n)  # forks now: _FORKED may go
             _FORKED = None
@@ -416,21 +439,15 @@ def _fit_many(system, held_outs: list) -> list[tuple[bytes, bytes]]:
     return _Fits(system, held_outs).results()
 
 
-def _pack(ner: bytes, num: bytes) -> bytes:
-    """A model pair as one cache entry: the NER model's length (8 bytes), then both models."""
-    return len(ner).to_bytes(8, "big") + ner + num
-
-
-def _unpack(data: bytes | None) -> tuple[bytes, bytes] | None:
-    if data is None or len(data) < 8:
-        return None
-    n = int.from_bytes(data[:8], "big")
-    if n > len(data) - 8:
-        return None
-    return data[8:8 + n], data[8 + n:]
-
-
 # --- the system ----------------------------------------------------------------------------------
+
+
+def folds(hashes: list[str], k: int) -> list[frozenset[str]]:
+    """The dev documents' text hashes dealt into `k` folds (fewer when there are fewer documents):
+    in sorted order, round robin, so a fold depends on the texts alone, not on their order in
+    the file or on any label."""
+    ordered = sorted(set(hashes))
+    return [frozenset(ordered[i::k]) for i in range(min(k, len(ordered)))]
 
 
 def text_hash(text: str) -> str:
@@ -465,7 +482,7 @@ class _Doc:
 
 
 def _item_seqs(xseqs: list) -> list:
-    """Item sequences converted to crfsuite's own (`ItemSequence`) once, so that the 13 fits
+    """Item sequences converted to crfsuite's own (`ItemSequence`) once, so that the 5 fits
     do not each convert every feature dict again (the fitted model is the same)."""
     import pycrfsuite
 
@@ -496,16 +513,23 @@ class CRF:
     name = "crf"
     tasks = ("ner", "numbers")
 
-    def __init__(self, train=None, label_map=None, dev: Gold | None = None, c1: float = C1, c2: float = C2,
-                 dev_copies: int = DEV_COPIES, max_iterations: int = MAX_ITERATIONS):
+    def __init__(self, train=None, label_map=None, dev: Gold | None = None, algorithm: str = ALGORITHM,
+                 max_iterations: int = MAX_ITERATIONS, dev_copies: int = DEV_COPIES, n_folds: int = FOLDS,
+                 seed: int = SEED, params: dict[str, float] | None = None):
         self.notes: list[str] = []
         self.train_path = self._resolve_train(train)
         self.label_map: LabelMap = load_label_map(label_map, WOJOOD)
         self.scheme = self.label_map.scheme
-        self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
+        self.algorithm, self.max_iterations = algorithm, int(max_iterations)
+        self.params = dict(PARAMS if params is None else params)
+        self.seed = int(seed)
         self.dev_copies = int(dev_copies)
         if self.dev_copies < 1:
             raise KhabarError("dev_copies must be 1 or more", field="dev_copies")
+        self.n_folds = int(n_folds)
+        if self.n_folds < 2:
+            raise KhabarError("n_folds must be 2 or more", field="n_folds")
+        self._fold_of: dict[str, frozenset[str]] | None = None
         self._dev_gold = dev
         self._dev: list[tuple[_Doc, list[list[str]], list[list[str]]]] | None = None
         self._corpus_x: list | None = None
@@ -614,8 +638,8 @@ class CRF:
         )
 
     def _taggers(self) -> tuple[CRFTagger, CRFTagger]:
-        opts = {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations}
-        return CRFTagger(**opts), CRFTagger(**opts)
+        return (CRFTagger(self.algorithm, self.max_iterations, self.seed, self.params),
+                CRFTagger(self.algorithm, self.max_iterations, self.seed, self.params))
 
     def _fit(self, held_out: frozenset[str], corpus: tuple | None = None) -> _Fitted:
         """Fit the model pair for `held_out` (no cache involved); `corpus`: a NER trainer that
@@ -660,7 +684,7 @@ class CRF:
         num_t.load(num)
         self._models[held_out] = _Fitted(ner_t, num_t, self._record_for(held_out))
         if store:
-            cache.store(CACHE_KIND, self._model_key(held_out), _pack(ner, num))
+            cache.store(CACHE_KIND, self._model_key(held_out), forked.pack(ner, num))
 
     def _record_for(self, held_out: frozenset[str]) -> TrainingRecord:
         """What the pair for `held_out` is trained on (counted without building features)."""
@@ -682,7 +706,7 @@ class CRF:
     def _load_cached(self, held_out: frozenset[str]) -> bool:
         """Take the pair for `held_out` from khabar's cache; False when it is not there (or
         not readable: it is then fitted again)."""
-        pair = _unpack(cache.load(CACHE_KIND, self._model_key(held_out)))
+        pair = forked.unpack(cache.load(CACHE_KIND, self._model_key(held_out)), 2)
         if pair is None:
             return False
         try:
@@ -705,13 +729,14 @@ class CRF:
                 "corpus": corpus,
                 "label_map": [m.name, m.scheme, dict(m.entities), dict(m.numbers), dict(m.conditions)],
                 "dev": dev.hexdigest(),
-                "options": [self.c1, self.c2, self.max_iterations, self.dev_copies, self.train_path is not None],
+                "options": [self.algorithm, self.max_iterations, self.seed, sorted(self.params.items()),
+                            self.dev_copies, self.train_path is not None],
             }
         return cache.cache_key(CACHE_KIND, self._key_parts, sorted(held_out))
 
     def prepare(self, documents: list[Document], background: bool = False) -> None:
         """Make ready every model pair predicting `documents` will need (the leaderboard calls
-        this with the test and the dev documents at once, so all 13 pairs fit in parallel).
+        this with the test and the dev documents at once, so all 5 pairs fit in parallel).
         With `background`, the pairs the cache lacks are fitted in forked processes while the
         caller goes on (other systems, say); the first call that needs a model waits for them."""
         held_outs = [self.held_out_for(d.text) for d in documents]
@@ -725,10 +750,16 @@ class CRF:
         # else: nothing to overlap with; fitted when first needed
 
     def held_out_for(self, text: str) -> frozenset[str]:
-        """The dev texts a model predicting `text` must not have seen: `text` itself when it is
-        one of the dev documents (by sha256), else none."""
-        h = text_hash(text)
-        return frozenset({h}) if any(doc.hash == h for doc, _, _ in self._dev_docs()) else frozenset()
+        """The dev texts a model predicting `text` must not have seen: the fold holding `text`
+        when it is one of the dev documents (by sha256), else none."""
+        return self._folds().get(text_hash(text), frozenset())
+
+    def _folds(self) -> dict[str, frozenset[str]]:
+        """Each dev text hash -> the hashes of its fold (`folds`)."""
+        if self._fold_of is None:
+            self._fold_of = {h: fold for fold in folds([doc.hash for doc, _, _ in self._dev_docs()], self.n_folds)
+                             for h in fold}
+        return self._fold_of
 
     # -- predicting
 

@@ -118,8 +118,10 @@ def test_crf_keys_change_with_corpus_dev_code_and_options(fresh, monkeypatch, tm
     assert _crf()._model_key(frozenset()) == key  # the same in a new instance
     assert _crf()._model_key(frozenset({crf.text_hash(INVENTED[0].text)})) != key
     assert _crf(dev=Gold("t", INVENTED[:2]))._model_key(frozenset()) != key
-    assert _crf(c2=0.2)._model_key(frozenset()) != key
+    assert _crf(algorithm="lbfgs")._model_key(frozenset()) != key
+    assert _crf(params={"c2": 0.2})._model_key(frozenset()) != key
     assert _crf(max_iterations=20)._model_key(frozenset()) != key
+    assert _crf(seed=1)._model_key(frozenset()) != key
     corpus = tmp_path / "train.txt"
     corpus.write_text("قال O\nسامي B-PERS\n\n", encoding="utf-8")
     with_corpus = _crf(train=corpus)._model_key(frozenset())
@@ -199,6 +201,21 @@ def test_sklearn_taggers_come_back_from_the_cache(fresh, monkeypatch, tmp_path, 
     key = sk.SklearnCorpus(train=path)._cache_key("entities")
     path.write_text(path.read_text(encoding="utf-8").replace("فرنسا", "ألمانيا"), encoding="utf-8")
     assert sk.SklearnCorpus(train=path)._cache_key("entities") != key  # another corpus, another key
+
+
+def test_sklearn_taggers_fitted_in_the_background_are_those_fitted_here(fresh, monkeypatch, tmp_path, gold):
+    """`prepare(background=True)` fits in a forked process; its taggers predict as those of a
+    fit in this process, and are cached the same."""
+    path = _corpus(tmp_path)
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    here = [p.to_dict() for p in sk.SklearnCorpus(train=path).predict(gold.documents)]
+    monkeypatch.setenv(cache.CACHE_ENV, str(fresh))
+    system = sk.SklearnCorpus(train=path)
+    monkeypatch.setattr(sk.forked, "available", lambda: True)
+    system.prepare(gold.documents, background=True)
+    assert system._pending is not None and not system._taggers  # fitting elsewhere
+    assert [p.to_dict() for p in system.predict(gold.documents)] == here
+    assert len(_entries(fresh, sk.CACHE_KIND)) == 2
 
 
 def test_a_token_tagger_survives_its_bytes():
