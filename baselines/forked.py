@@ -35,6 +35,8 @@ class Forked:
                 with os.fdopen(w, "wb") as f:
                     f.write(data)
                 code = 0
+            except (BrokenPipeError, KeyboardInterrupt):
+                pass  # the parent stopped (an error, Ctrl-C) and says why itself
             except BaseException:
                 import traceback
 

@@ -52,3 +52,11 @@ def test_a_failing_child_is_an_error(capfd):
     with pytest.raises(RuntimeError, match="test work failed in a child process"):
         forked.Forked(work, "test work").result()
     assert "ValueError: boom" in capfd.readouterr().err
+
+
+@linux
+def test_a_child_whose_parent_stopped_reading_leaves_quietly(capfd):
+    child = forked.Forked(lambda: b"x" * 1_000_000, "test work")
+    os.close(child._read)  # the parent gives up (an error elsewhere, say)
+    _, status = os.waitpid(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1 and "Traceback" not in capfd.readouterr().err
