@@ -1,6 +1,6 @@
-"""Time `khabar leaderboard` as a user runs it: without the model cache, a first run with an empty
-cache (a fresh machine), and repeat runs on the cache that first run filled; check that all
-three write the same files.
+"""Time `khabar leaderboard` as a user runs it: without the model cache, first runs with an empty
+cache (a fresh machine), and repeat runs on the cache the first run filled; check that all
+of them write the same files, and say which systems ran.
 
 Every number is a whole process (`python -m khabar leaderboard --out DIR`: interpreter start,
 imports, fitting or reading the models, scoring, charts), and every ratio is taken inside this
@@ -14,8 +14,8 @@ Identical outputs: every file the uncached run wrote (predictions, scores, leade
 per-system `seconds` in leaderboard.json (wall time) and the manifest's checksum of that
 file. Exits 1 if anything else differs.
 
-    python benchmarks/leaderboard_speed.py                # uncached, first, 3 repeats (about 2-3 minutes)
-    python benchmarks/leaderboard_speed.py --repeats 1 --peer-rounds 1
+    python benchmarks/leaderboard_speed.py                # uncached, 3 first runs, 3 repeats (about 2 minutes)
+    python benchmarks/leaderboard_speed.py --first-runs 1 --repeats 1 --peer-rounds 1
 """
 
 from __future__ import annotations
@@ -38,19 +38,29 @@ IGNORED = {"leaderboard.json": "seconds", ".khabar-manifest": "leaderboard.json"
 """What may differ between runs: the wall times in leaderboard.json, and the manifest's checksum of it."""
 
 
+CPU: list[float] = []
+"""The CPU seconds (user and system, the process and every process it forked) of each `run`."""
+
+
 def run(cmd: list[str], env: dict) -> float:
-    """Run `cmd` to the end; its wall seconds (exits the script if it fails)."""
-    t = time.perf_counter()
-    p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stderr.decode('utf-8', 'replace')[-2000:]}")
+    """Run `cmd` to the end; its wall seconds (exits the script if it fails). Its CPU seconds go to `CPU`."""
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
+    CPU.append(usage.ru_utime + usage.ru_stime)  # wait4 counts the children the process waited for
     return wall
 
 
-def leaderboard(out: Path, cache: str, env: dict) -> float:
-    """One whole `khabar leaderboard --out OUT` with `KHABAR_CACHE=cache`; its wall seconds."""
-    return run([sys.executable, "-m", "khabar", "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
+def leaderboard(out: Path, cache: str, env: dict) -> tuple[float, float]:
+    """One whole `khabar leaderboard --out OUT` with `KHABAR_CACHE=cache`; its wall and CPU seconds."""
+    wall = run([sys.executable, "-m", "khabar", "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
+    return wall, CPU[-1]
 
 
 def comparable(path: Path) -> bytes | object:
@@ -85,6 +95,8 @@ def cache_size(folder: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--first-runs", type=int, default=3,
+                    help="First runs, each on an empty cache of its own (median reported).")
     ap.add_argument("--repeats", type=int, default=3, help="Repeat runs on the filled cache (median reported).")
     ap.add_argument("--peer-rounds", type=int, default=3, help="Runs of the peer `python -c \"import sklearn\"`.")
     args = ap.parse_args()
@@ -98,23 +110,30 @@ def main() -> None:
         run([sys.executable, "-c", "import sklearn"], env)
         peer = statistics.median(run([sys.executable, "-c", "import sklearn"], env) for _ in range(args.peer_rounds))
         uncached = leaderboard(root / "uncached", "off", env)
-        cache = root / "cache"
-        first = leaderboard(root / "first", str(cache), env)
+        firsts = [leaderboard(root / f"first{i}", str(root / f"cache{i}"), env) for i in range(args.first_runs)]
+        cache = root / "cache0"
         filled = cache_size(cache)
         repeats = [leaderboard(root / f"repeat{i}", str(cache), env) for i in range(args.repeats)]
-        repeat = statistics.median(repeats)
-        for name in ["first", *(f"repeat{i}" for i in range(args.repeats))]:
+        for name in [*(f"first{i}" for i in range(args.first_runs)), *(f"repeat{i}" for i in range(args.repeats))]:
             bad += [f"{name} vs uncached: {d}" for d in differences(root / "uncached", root / name)]
         n_files = sum(1 for p in (root / "uncached").rglob("*") if p.is_file())
+        board = json.loads((root / "uncached" / "leaderboard.json").read_bytes())
+    first = (statistics.median(w for w, _ in firsts), statistics.median(c for _, c in firsts))
+    repeat = (statistics.median(w for w, _ in repeats), statistics.median(c for _, c in repeats))
     print(f"khabar leaderboard (whole process; {os.cpu_count()} cores; python {sys.version.split()[0]}, "
           f"bytecode cached)")
-    print(f"{'':24} {'wall s':>7} {'x uncached':>11} {'x import sklearn':>17}   target")
-    for label, t, target in (("uncached (cache off)", uncached, None), ("first run, empty cache", first, FIRST_TARGET),
-                             ("repeat run (median)", repeat, REPEAT_TARGET)):
+    print(f"{'':24} {'wall s':>7} {'cpu s':>6} {'x uncached':>11} {'x import sklearn':>17}   target")
+    for label, (t, cpu), target in (("uncached (cache off)", uncached, None),
+                                    ("first run (median)", first, FIRST_TARGET),
+                                    ("repeat run (median)", repeat, REPEAT_TARGET)):
         goal = "" if target is None else f"< {target:.0f} s: {'met' if t < target else 'NOT met'}"
-        print(f"{label:24} {t:7.2f} {t / uncached:10.2f}x {t / peer:16.1f}x   {goal}")
-    print(f"peer: python -c \"import sklearn\" {peer:.2f} s (median of {args.peer_rounds}); repeats: "
-          + ", ".join(f"{t:.2f}" for t in repeats) + f" s; cache after the first run: {filled}")
+        print(f"{label:24} {t:7.2f} {cpu:6.1f} {t / uncached[0]:10.2f}x {t / peer:16.1f}x   {goal}")
+    print(f"peer: python -c \"import sklearn\" {peer:.2f} s (median of {args.peer_rounds}); first runs: "
+          + ", ".join(f"{w:.2f}" for w, _ in firsts) + " s; repeats: " + ", ".join(f"{w:.2f}" for w, _ in repeats)
+          + f" s; cache after a first run: {filled}")
+    skipped = board.get("skipped", {})
+    print(f"systems run: {', '.join(s['system'] for s in board['systems'])}; skipped: "
+          + ("; ".join(f"{k} ({v.split(':')[0]})" for k, v in skipped.items()) or "none"))
     if bad:
         print(f"MISMATCH ({len(bad)}):")
         for line in bad[:20]:
