@@ -18,8 +18,9 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from khabar import iob
 from khabar.errors import KhabarError
@@ -437,10 +438,17 @@ def shape(word: str) -> str:
     return "".join(out) or "_"
 
 
-def _word_view(word: str) -> dict[str, str]:
+class _View(NamedTuple):
+    n: str  # normalised
+    s: str  # normalised, clitics stripped
+    shape: str
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_view(word: str) -> _View:
+    """The word's normalised and stripped forms and shape (a word recurs: computed once)."""
     n = normalize(word)
-    stem = strip_clitics(n)
-    return {"n": n, "s": stem, "shape": shape(word)}
+    return _View(n, strip_clitics(n), shape(word))
 
 
 def sentence_features(words: list[str]) -> list[dict[str, object]]:
@@ -451,21 +459,21 @@ def sentence_features(words: list[str]) -> list[dict[str, object]]:
     feats = []
     for i, w in enumerate(words):
         v = views[i]
-        stem = v["s"]
+        stem = v.s
         f: dict[str, object] = {
             "bias": 1,
             "w": w,
-            "n": v["n"],
+            "n": v.n,
             "s": stem,
-            "pre": v["n"][: len(v["n"]) - len(stem)] or "-",
+            "pre": v.n[: len(v.n) - len(stem)] or "-",
             "p2": stem[:2],
             "p3": stem[:3],
             "x1": stem[-1:],
             "x2": stem[-2:],
             "x3": stem[-3:],
-            "shape": v["shape"],
+            "shape": v.shape,
             "len": min(len(stem), 8),
-            "nisba": is_nisba(v["n"]),
+            "nisba": is_nisba(v.n),
             "digit": bool(_DIGIT.search(w)),
         }
         if i == 0:
@@ -476,13 +484,13 @@ def sentence_features(words: list[str]) -> list[dict[str, object]]:
             j = i + d
             if 0 <= j < len(words):
                 u = views[j]
-                f[f"{d}:n"] = u["n"]
-                f[f"{d}:s"] = u["s"]
-                f[f"{d}:shape"] = u["shape"]
+                f[f"{d}:n"] = u.n
+                f[f"{d}:s"] = u.s
+                f[f"{d}:shape"] = u.shape
             else:
                 f[f"{d}:n"] = "<pad>"
-        f["-1|0"] = f"{f['-1:n']}|{v['n']}"
-        f["0|+1"] = f"{v['n']}|{f['1:n']}"
+        f["-1|0"] = f"{f['-1:n']}|{v.n}"
+        f["0|+1"] = f"{v.n}|{f['1:n']}"
         feats.append(f)
     return feats
 

@@ -78,6 +78,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from khabar import cache
@@ -191,10 +192,12 @@ def gazetteer_tags(words: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def word_flags(word: str) -> list[str]:
-    """The word lists of `gazetteers` the word (or a clitic-stripped reading of it) is in."""
+@lru_cache(maxsize=1 << 16)
+def word_flags(word: str) -> tuple[str, ...]:
+    """The word lists of `gazetteers` the word (or a clitic-stripped reading of it) is in (a
+    word recurs: computed once)."""
     readings = _readings(normalize(word))
-    return [name for name, lst in _FLAGS if any(r in lst for r in readings)]
+    return tuple(name for name, lst in _FLAGS if any(r in lst for r in readings))
 
 
 def _item(f: dict[str, object]) -> dict[str, float]:
