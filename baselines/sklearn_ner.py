@@ -18,6 +18,7 @@ scikit-learn's model persistence requires; an entry whose checksum does not matc
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from khabar import cache
@@ -87,37 +88,50 @@ class TokenTagger:
         self._clf = None
         self._only: str | None = None
 
-    def fit(self, words: list[list[str]], tags: list[list[str]]) -> "TokenTagger":
+    @staticmethod
+    def vectorize(words: list[list[str]]) -> tuple:
+        """(a DictVectorizer fitted on the words' `sentence_features`, their matrix): what `fit`
+        makes, made once when several taggers learn from the same words."""
         from sklearn.feature_extraction import DictVectorizer
+
+        vec = DictVectorizer()
+        return vec, _int32(vec.fit_transform([f for ws in words for f in sentence_features(ws)]))
+
+    def fit(self, words: list[list[str]], tags: list[list[str]], vectorized: tuple | None = None) -> "TokenTagger":
+        """Fit on the words' tags; `vectorized`: `vectorize(words)` when made already."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
 
-        X_dicts = [f for ws in words for f in sentence_features(ws)]
         y = [t for ts in tags for t in ts]
-        if len(X_dicts) != len(y):
+        if sum(map(len, words)) != len(y):
             raise ValueError("words and tags differ in length")
         classes = sorted(set(y))
         if len(classes) < 2:
             self._only = classes[0] if classes else "O"
             return self
         self._only = None
-        self._vec = DictVectorizer()
-        X = _int32(self._vec.fit_transform(X_dicts))
+        self._vec, X = vectorized or self.vectorize(words)
         lr = LogisticRegression(C=self.c, solver="liblinear", dual=True, class_weight=CLASS_WEIGHT, max_iter=MAX_ITER,
                                 tol=TOL, random_state=self.seed)
         self._clf = OneVsRestClassifier(lr) if len(classes) > 2 else lr
         self._clf.fit(X, y)
         return self
 
-    def predict(self, words: list[list[str]]) -> list[list[str]]:
+    def matrix(self, words: list[list[str]]):
+        """The words' features through this tagger's vectorizer (None for a one-class tagger)."""
+        flat = [f for ws in words for f in sentence_features(ws)]
+        return _int32(self._vec.transform(flat)) if self._vec is not None and flat else None
+
+    def predict(self, words: list[list[str]], X=None) -> list[list[str]]:
+        """Tags per word; `X`: `matrix(words)` when made already (by a tagger of the same vocabulary)."""
         if self._only is not None:
             return [[self._only] * len(ws) for ws in words]
         if self._clf is None:
             raise RuntimeError("TokenTagger.predict before fit")
-        flat = [f for ws in words for f in sentence_features(ws)]
-        if not flat:
+        if not any(words):
             return [[] for _ in words]
-        pred = [str(t) for t in self._clf.predict(_int32(self._vec.transform(flat)))]
+        X = self.matrix(words) if X is None else X
+        pred = [str(t) for t in self._clf.predict(X)]
         out, k = [], 0
         for ws in words:
             out.append(pred[k:k + len(ws)])
@@ -177,7 +191,9 @@ class SklearnCorpus:
         self.tasks = ("ner", "numbers") if self.with_numbers else ("ner",)
         self._started = False
         self._taggers: dict[str, TokenTagger] = {}  # by channel: entities, numbers
-        self._pending: tuple[list[str], forked.Forked] | None = None  # channels being fitted in the background
+        self._pending: tuple | None = None  # (channels, sentences, process) fitting and tagging in the background
+        self._fitted_bytes: dict[str, bytes] = {}  # taggers fitted there, read back when needed
+        self._known: dict[tuple[str, ...], tuple] = {}  # the sentences it tagged: (entity tags, number tags)
 
     @staticmethod
     def unavailable_reason(train=None, **_) -> str | None:
@@ -193,9 +209,9 @@ class SklearnCorpus:
     def prepare(self, documents=None, background: bool = False) -> None:
         """Make both taggers ready: read from khabar's cache when this corpus, label map, code and
         options were fitted before, else fitted on the corpus; with `background`, in one forked
-        process while the caller goes on (the leaderboard runs other systems meanwhile), and
-        the first call that needs them waits. `documents` are not needed: the taggers learn from
-        the corpus alone."""
+        process while the caller goes on (the leaderboard runs other systems meanwhile), which
+        also tags the paragraphs of `documents` and the corpus's test split, so this process
+        needs no scikit-learn for them; the first call that needs the taggers waits."""
         if self._started:
             return
         self._started = True
@@ -209,31 +225,49 @@ class SklearnCorpus:
         if not todo:
             return
         corpus = read_conll(self.train_path)
-        todo = {task: project_corpus(corpus, self.label_map, task) for task in todo}
-        if background and forked.available():
-            self._pending = (list(todo), forked.Forked(
-                lambda: forked.pack(*(TokenTagger(self.seed).fit(*data).to_bytes() for data in todo.values())),
-                f"{self.name}: fitting the taggers"))
+        words = [list(s.tokens) for s in corpus.sentences]  # every channel's words (`project_corpus`)
+        todo = {task: project_corpus(corpus, self.label_map, task)[1] for task in todo}
+
+        def fit_all() -> dict[str, TokenTagger]:
+            shared = TokenTagger.vectorize(words)  # once for both channels: the same words, the same features
+            return {task: TokenTagger(self.seed).fit(words, tags, shared) for task, tags in todo.items()}
+
+        if not (background and forked.available() and len(todo) == len(self.tasks)):  # (the child tags with all)
+            for task, tagger in fit_all().items():
+                self._taggers[task] = tagger
+                cache.store(CACHE_KIND, self._cache_key(task), tagger.to_bytes())
             return
-        for task, data in todo.items():
-            self._taggers[task] = tagger = TokenTagger(self.seed).fit(*data)
-            cache.store(CACHE_KIND, self._cache_key(task), tagger.to_bytes())
+        known = _paragraphs(documents or []) + self._test_sentences()
+
+        def work() -> bytes:
+            taggers = fit_all()
+            tags = _tag_with(taggers, known)
+            return forked.pack(*(t.to_bytes() for t in taggers.values()), json.dumps(tags).encode("utf-8"))
+
+        self._pending = (list(todo), known, forked.Forked(work, f"{self.name}: fitting the taggers"))
 
     def fit(self) -> "SklearnCorpus":
         """Both taggers ready (`prepare`), waiting for any being fitted in the background; a
-        tagger fitted there is stored in the cache and used as its bytes read back, as a
-        cached one is."""
+        tagger fitted there is stored in the cache, and read back from its bytes only when a
+        sentence it did not tag there comes."""
         self.prepare()
         if self._pending is not None:
-            tasks, child = self._pending
+            tasks, known, child = self._pending
             self._pending = None
-            parts = forked.unpack(child.result(), len(tasks))
+            parts = forked.unpack(child.result(), len(tasks) + 1)
             if parts is None:
                 raise RuntimeError(f"{self.name}: the fitting process returned no taggers")
             for task, data in zip(tasks, parts):
                 cache.store(CACHE_KIND, self._cache_key(task), data)
-                self._taggers[task] = TokenTagger(self.seed).load(data)
+            self._fitted_bytes = dict(zip(tasks, parts))
+            ner, num = json.loads(parts[-1])
+            self._known = {tuple(w): (n, m) for w, n, m in zip(known, ner, num or [None] * len(ner))}
         return self
+
+    def _test_sentences(self) -> list[list[str]]:
+        """The sentences of the corpus's test split beside the training file (`test_scores`), or none."""
+        test_path = self.train_path.with_name("test.txt")
+        return [list(s.tokens) for s in read_conll(test_path).sentences] if test_path.is_file() else []
 
     def _cache_key(self, task: str) -> str:
         """The cache key of the `task` tagger: everything the fitted tagger depends on."""
@@ -247,15 +281,19 @@ class SklearnCorpus:
     def tag(self, words: list[list[str]]) -> tuple[list[list[str]], list[list[str]] | None]:
         """(entity tags, number tags or None) for tokenised sentences."""
         self.fit()
-        ner = self._taggers["entities"].predict(words)
-        num = self._taggers["numbers"].predict(words) if self.with_numbers else None
-        return ner, num
+        if self._known and all(tuple(w) in self._known for w in words):  # tagged by the fitting process
+            ner = [self._known[tuple(w)][0] for w in words]
+            return ner, [self._known[tuple(w)][1] for w in words] if self.with_numbers else None
+        for task, data in self._fitted_bytes.items():
+            self._taggers[task] = TokenTagger(self.seed).load(data)
+        self._fitted_bytes = {}
+        return _tag_with(self._taggers, words)
 
     def predict(self, documents: list[Document]) -> list[Prediction]:
         out = []
         for d in documents:
             paras = [toks for toks in sentences(d.text) if toks]
-            ner, num = self.tag([[t.text for t in toks] for toks in paras])
+            ner, num = self.tag(_paragraphs([d]))
             ents, nums = [], []
             context = parser_context(d.text) if num is not None else None
             for k, toks in enumerate(paras):
@@ -287,6 +325,24 @@ class SklearnCorpus:
         if num is not None:
             result["numbers"] = span_prf(project_corpus(corpus, self.label_map, "numbers")[1], num)
         return result
+
+
+def _paragraphs(documents: list[Document]) -> list[list[str]]:
+    """The words of every non-empty paragraph of `documents`, as `SklearnCorpus.predict` tags them."""
+    return [[t.text for t in toks] for d in documents for toks in sentences(d.text) if toks]
+
+
+def _tag_with(taggers: dict[str, TokenTagger], words: list[list[str]]) -> tuple[list, list | None]:
+    """(entity tags, number tags or None) of `words` by the taggers of each channel; one feature
+    matrix for both when they share a vocabulary (fitted together, they do)."""
+    ner_t, num_t = taggers["entities"], taggers.get("numbers")
+    X = ner_t.matrix(words)
+    ner = ner_t.predict(words, X)
+    if num_t is None:
+        return ner, None
+    same = num_t._vec is not None and ner_t._vec is not None and (
+        num_t._vec is ner_t._vec or num_t._vec.vocabulary_ == ner_t._vec.vocabulary_)
+    return ner, num_t.predict(words, X if same else None)
 
 
 def _cached_tagger(key: str, seed: int) -> TokenTagger | None:

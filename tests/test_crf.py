@@ -82,7 +82,7 @@ def test_a_crf_learns_a_tiny_invented_corpus():
 
 
 def test_a_fit_depends_on_its_data_and_seed_alone():
-    """crfsuite's SGD shuffles with the C library's rand(): seeded per fit, two fits of the same
+    """crfsuite's online training shuffles with the C library's rand(): seeded per fit, two fits of the same
     data give the same model whatever rand() calls came between."""
     import ctypes
 
