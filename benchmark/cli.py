@@ -6,9 +6,11 @@ Heavy libraries are imported inside the commands that need them, so `khabar --he
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Annotated, Literal, Optional, get_args, get_origin
 
@@ -483,44 +485,76 @@ def _is_choice(annotation) -> bool:
     return get_origin(annotation) is Literal and all(isinstance(a, str) for a in get_args(annotation))
 
 
-def _direct_params(command) -> None:
-    """Give the plain parameters of `command` and its subcommands `_DirectParam` coercion,
-    where this typer coerces through pydantic (elsewhere: nothing to do)."""
+def _direct_params(cmd) -> None:
+    """Give the plain parameters of one command (not its subcommands) `_DirectParam`
+    coercion, where this typer coerces through pydantic (elsewhere: nothing to do)."""
     try:
         from typer._coercion import build_runtime_param
         from typer._param_types import coerce_cli_path
     except ImportError:
         return
-    todo = [command]
-    while todo:
-        cmd = todo.pop()
-        todo.extend(getattr(cmd, "commands", {}).values())
-        try:  # the --help option, made (once) on first use
-            helper = [cmd.get_help_option(typer.Context(cmd, help_option_names=HELP))]
-        except Exception:  # noqa: BLE001 - another typer: its help option coerces as it does
-            helper = []
-        for p in [*cmd.params, *(h for h in helper if h is not None)]:
-            d = getattr(p, "type_descriptor", None)
-            info = getattr(d, "parameter_info", None)
-            plain = d is not None and (d.annotation in (str, int, bool, Path) or _is_choice(d.annotation))
-            if (not plain or getattr(p, "_runtime_param", False) is not None or p.multiple or p.nargs != 1
-                    or d.file_annotation is not None
-                    or any(getattr(info, a, None) is not None for a in ("parser", "path_type"))
-                    or getattr(info, "clamp", False)
-                    or (getattr(info, "min", None) is not None or getattr(info, "max", None) is not None)
-                    and d.annotation is not int):
-                continue
-            p._runtime_param = _DirectParam(d, build_runtime_param, coerce_cli_path)
+    try:  # the --help option, made (once) on first use
+        helper = [cmd.get_help_option(typer.Context(cmd, help_option_names=HELP))]
+    except Exception:  # noqa: BLE001 - another typer: its help option coerces as it does
+        helper = []
+    for p in [*cmd.params, *(h for h in helper if h is not None)]:
+        d = getattr(p, "type_descriptor", None)
+        info = getattr(d, "parameter_info", None)
+        plain = d is not None and (d.annotation in (str, int, bool, Path) or _is_choice(d.annotation))
+        if (not plain or getattr(p, "_runtime_param", False) is not None or p.multiple or p.nargs != 1
+                or d.file_annotation is not None
+                or any(getattr(info, a, None) is not None for a in ("parser", "path_type"))
+                or getattr(info, "clamp", False)
+                or (getattr(info, "min", None) is not None or getattr(info, "max", None) is not None)
+                and d.annotation is not int):
+            continue
+        p._runtime_param = _DirectParam(d, build_runtime_param, coerce_cli_path)
+
+
+class _Commands(MutableMapping):
+    """The app's commands by name, each made by typer (with `_DirectParam` coercion) the first
+    time it is looked up: `khabar score` makes one command, not all fourteen (making them all
+    is more than the parsing). Listing the names makes none; help, which shows them all, makes all."""
+
+    def __init__(self, infos) -> None:
+        self.infos = {info.name or typer.main.get_command_name(info.callback.__name__): info for info in infos}
+        self.made: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in self.made:
+            self.made[name] = typer.main.get_command_from_info(
+                self.infos[name], pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode)
+            _direct_params(self.made[name])
+        return self.made[name]
+
+    def __setitem__(self, name: str, cmd) -> None:
+        self.made[name] = cmd
+        self.infos.setdefault(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        del self.infos[name]
+        self.made.pop(name, None)
+
+    def __iter__(self):
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
 
 
 _COMMAND = None
 
 
 def command():
-    """The click command of the app (built once), with `_DirectParam` coercion."""
+    """The click command of the app (built once): typer's group of the app's callback alone,
+    its commands made as they are looked up (`_Commands`), with `_DirectParam` coercion."""
     global _COMMAND
     if _COMMAND is None:
-        _COMMAND = typer.main.get_command(app)
+        bare = copy.copy(app)
+        bare.registered_commands = []
+        _COMMAND = typer.main.get_command(bare)
+        _COMMAND.commands = _Commands(app.registered_commands)
         _direct_params(_COMMAND)
     return _COMMAND
 

@@ -169,3 +169,16 @@ def test_cache_command_shows_and_clears(tmp_path):
     assert (tmp_path / "c" / "mine.txt").read_text(encoding="utf-8") == "a user's file"
     off = khabar("cache", env={**env, "KHABAR_CACHE": "off"})
     assert off.stdout.decode().startswith("cache off")
+
+
+def test_commands_are_made_when_named():
+    """`khabar score` makes only the score command; every command, made, is typer's own."""
+    import typer
+
+    lazy = cli._Commands(cli.app.registered_commands)
+    full = typer.main.get_command(cli.app).commands
+    assert list(lazy) == list(full) and not lazy.made
+    score = lazy["score"]
+    assert list(lazy.made) == ["score"] and lazy.get("nosuch") is None
+    assert [p.name for p in score.params] == [p.name for p in full["score"].params]
+    assert all(isinstance(p._runtime_param, cli._DirectParam) for p in score.params if p.name in ("seed", "conll"))

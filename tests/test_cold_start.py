@@ -61,7 +61,7 @@ def test_cold_conll_reads_no_gold_model(tmp_path):
     path = tmp_path / "c.conll"
     path.write_text("a B-PER B-PER\nb O O\n\nc B-LOC O\n", encoding="utf-8")
     mods = modules_after("score", "--conll", str(path), "--json")
-    assert not [m for m in HEAVY + ("khabar.gold", "khabar.scoring.scorer") if loaded(mods, m)]
+    assert not [m for m in HEAVY + ("khabar.gold", "khabar.model", "khabar.scoring.scorer") if loaded(mods, m)]
 
 
 def test_help_imports_no_numpy_or_rich():

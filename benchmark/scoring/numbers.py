@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..fields import Bad, one_of, record, required, span as check_span
-from ..model import Document, Number, PredNumber
 from ..schema import NUMBER_KINDS
-from ..validate import is_number
 from .counts import Accumulator
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD, TokenIndex, exact, one_to_one
 from .prf import CATEGORIES, COR, INC, MIS, SPU
+
+if TYPE_CHECKING:  # the registry (`tasks`) imports this module for `khabar score --conll` too, cold
+    from ..model import Document, Number, PredNumber
 
 METRICS: tuple[str, ...] = ("span_exact", "span_overlap", "value", "end_to_end")
 ACCURACY: frozenset[str] = frozenset({"value"})
@@ -89,6 +90,10 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredNumber],
 
 def read_number(item, text: str, where: str, label_map=None) -> PredNumber:
     """One predicted number `{start, end, text, value, kind, unit}` of `text`, checked."""
+    from ..fields import Bad, one_of, record, required, span as check_span
+    from ..model import PredNumber
+    from ..validate import is_number
+
     sp = check_span(record(item, where, ("start", "end", "text", "value", "kind", "unit")), text, where, whole=False)
     value = required(item, "value", where, "use null for no value")
     if value is not None and not is_number(value):

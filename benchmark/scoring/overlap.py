@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from ..model import Span
-from ..tokens import is_punct, tokenize
+if TYPE_CHECKING:  # the registry (`tasks`) imports this module for `khabar score --conll` too, cold
+    from ..model import Span
 
 OVERLAP_THRESHOLD = 0.5
 """Minimum token Dice for an overlap match (content, cue, source, number span)."""
@@ -23,6 +24,8 @@ class TokenIndex:
     """The word tokens of one document, for turning spans into token sets."""
 
     def __init__(self, text: str):
+        from ..tokens import is_punct, tokenize
+
         toks = [t for t in tokenize(text) if not is_punct(t.text)]
         self.starts = [t.start for t in toks]
         self.ends = [t.end for t in toks]

@@ -16,14 +16,16 @@ Lines (all micro over quotes):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..fields import one_of, optional_span, record, required, span as check_span
-from ..model import Document, PredQuote, Quote, Span
 from ..schema import QUOTE_TYPES
 from .counts import Accumulator
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD, TokenIndex, exact, one_to_one
 from .prf import CATEGORIES, COR, INC, MIS, SPU
+
+if TYPE_CHECKING:  # the registry (`tasks`) imports this module for `khabar score --conll` too, cold
+    from ..model import Document, PredQuote, Quote, Span
 
 METRICS: tuple[str, ...] = ("content_exact", "content_overlap", "cue", "speaker", "attribution",
                             "attribution_exact", "type")
@@ -154,6 +156,9 @@ def tally_document(acc: Accumulator, doc: Document, preds: Sequence[PredQuote], 
 
 def read_quote(item, text: str, where: str, label_map=None) -> PredQuote:
     """One predicted quote `{cue, content, source, type}` of `text`, checked (content required)."""
+    from ..fields import one_of, optional_span, record, required, span as check_span
+    from ..model import PredQuote
+
     content = check_span(required(record(item, where, ("cue", "content", "source", "type")), "content", where), text,
                          f"{where}.content")
     cue = optional_span(item, "cue", text, where)

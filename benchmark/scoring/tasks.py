@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..model import PredEntity, PredNumber, PredQuote, Span
 from . import ner, numbers, quotes
 from .counts import Accumulator
 from .details import Detail
 from .overlap import OVERLAP_THRESHOLD
+
+if TYPE_CHECKING:  # `khabar score --conll` reads the registry (rows, macros), not the gold model
+    from ..model import PredEntity, PredNumber, PredQuote, Span
 
 
 @dataclass
@@ -55,25 +58,42 @@ class TaskScorer:
     macro: bool = False
 
 
+def _spurious_entity(at: Span, rec: dict) -> PredEntity:
+    from ..model import PredEntity
+
+    return PredEntity(at, str(rec.get("type") or (rec.get("item") or {}).get("type") or ""))
+
+
+def _spurious_quote(at: Span, rec: dict) -> PredQuote:
+    from ..model import PredQuote
+
+    return PredQuote(None, at, None)
+
+
+def _spurious_number(at: Span, rec: dict) -> PredNumber:
+    from ..model import PredNumber
+
+    return PredNumber(at, None)
+
+
 NER = TaskScorer(
     "ner", "entities", ("all", "strict", "micro"), "strict span+type micro F1", ner.MODES, frozenset(),
     ner.read_entity, lambda e: e.span.key,
     lambda acc, doc, items, c: ner.tally_document(acc, doc, items, c.scheme, c.unit_of, c.details, c.label_map,
                                                   c.gold_labels),
-    lambda at, rec: PredEntity(at, str(rec.get("type") or (rec.get("item") or {}).get("type") or "")),
-    title="Named entities", short="NER", macro=True)
+    _spurious_entity, title="Named entities", short="NER", macro=True)
 
 QUOTES = TaskScorer(
     "quotes", "quotes", ("all", "attribution", "micro"), "end-to-end attribution F1 (content + speaker)",
     quotes.METRICS, quotes.ACCURACY, quotes.read_quote, quotes.duplicate_key,
     lambda acc, doc, items, c: quotes.tally_document(acc, doc, items, c.unit_of, c.details, c.overlap),
-    lambda at, rec: PredQuote(None, at, None), title="Quotes", short="Quotes")
+    _spurious_quote, title="Quotes", short="Quotes")
 
 NUMBERS = TaskScorer(
     "numbers", "numbers", ("all", "end_to_end", "micro"), "end-to-end F1 (span + value + kind)",
     numbers.METRICS, numbers.ACCURACY, numbers.read_number, lambda n: n.span.key,
     lambda acc, doc, items, c: numbers.tally_document(acc, doc, items, c.unit_of, c.details, c.overlap),
-    lambda at, rec: PredNumber(at, None), title="Numbers", short="Numbers")
+    _spurious_number, title="Numbers", short="Numbers")
 
 REGISTRY: dict[str, TaskScorer] = {t.name: t for t in (NER, QUOTES, NUMBERS)}
 """Every task, in khabar's task order."""
