@@ -215,11 +215,11 @@ def test_unique_rows_equals_numpy_and_survives_collisions(monkeypatch):
     rng = np.random.default_rng(0)
     rows = rng.integers(0, 3, size=(500, 12)) * (rng.random((500, 12)) < 0.2)
     want = {tuple(r): c for r, c in zip(*np.unique(rows, axis=0, return_counts=True))}
-    rep, cnt = bootstrap._unique_rows(np.ascontiguousarray(rows, dtype=np.int64).view(np.uint64))
-    assert {tuple(r): c for r, c in zip(rep, cnt)} == want
+    first, inv, cnt = bootstrap._unique_rows(np.ascontiguousarray(rows, dtype=np.int64).view(np.uint64))
+    assert {tuple(r): c for r, c in zip(rows[first], cnt)} == want and (rows[first][inv] == rows).all()
     monkeypatch.setattr(bootstrap, "_hash_multipliers", lambda n: np.zeros(n, dtype=np.uint64))  # all collide
-    rep, cnt = bootstrap._unique_rows(np.ascontiguousarray(rows, dtype=np.int64).view(np.uint64))
-    assert {tuple(r): c for r, c in zip(rep, cnt)} == want
+    first, inv, cnt = bootstrap._unique_rows(np.ascontiguousarray(rows, dtype=np.int64).view(np.uint64))
+    assert {tuple(r): c for r, c in zip(rows[first], cnt)} == want and (rows[first][inv] == rows).all()
 
 
 def test_keys_ignore_trailing_zero_columns():
@@ -264,3 +264,14 @@ def test_percentiles_on_resampled_f1():
         assert np.array_equal(percentiles(f, [2.5, 97.5]), np.nanpercentile(f, [2.5, 97.5], axis=0), equal_nan=True)
     macro = prf.macro(counts)[2]
     assert np.array_equal(percentiles(macro, [2.5, 97.5]), np.percentile(macro, [2.5, 97.5]))
+
+
+def test_distinct_columns_rebuild_the_matrix(monkeypatch):
+    rng = np.random.default_rng(1)
+    base = rng.integers(0, 4, size=(300, 9)).astype(np.float64)
+    vectors = base[:, rng.integers(0, 9, size=40)]  # 40 columns, at most 9 distinct
+    distinct, same = bootstrap._distinct_columns(vectors)
+    assert distinct.shape[1] == np.unique(vectors, axis=1).shape[1] and (distinct[:, same] == vectors).all()
+    monkeypatch.setattr(bootstrap, "_hash_multipliers", lambda n: np.zeros(n, dtype=np.uint64))  # all collide
+    distinct, same = bootstrap._distinct_columns(vectors)
+    assert (distinct[:, same] == vectors).all()

@@ -93,11 +93,12 @@ def percentile_intervals(boot: np.ndarray | None, n_keys: int, groups: dict[obje
         return [nan] * n_keys, {g: nan for g in groups}
     alpha = (1 - CONFIDENCE) / 2
     qs = [100 * alpha, 100 * (1 - alpha)]
-    lo, hi = percentiles(prf.f1(boot, undefined=np.nan), qs)
+    f1, present = prf.ratios(boot)[2], prf.defined(boot)  # each line's F1 once, for lines and macros
+    lo, hi = percentiles(np.where(present, f1, np.nan), qs)
     lines = [(float(lo[i]), float(hi[i])) for i in range(n_keys)]
     macros = {}
     for g, idx in groups.items():
-        a, b = percentiles(prf.macro(boot[:, idx, :])[2], qs)
+        a, b = percentiles(prf.mean_of_present(f1[:, idx], present[:, idx]), qs)
         macros[g] = (float(a), float(b))
     return lines, macros
 
@@ -203,11 +204,11 @@ class PoissonGroups:
         small = int(rows.max()) < 256  # nearly always: one byte a count, 8 counts a word
         packed = np.zeros((n, -(-width // 8) * 8 if small else width), dtype=np.uint8 if small else np.int64)
         packed[:, :width] = rows
-        rep, cnt = _unique_rows(packed.view(np.uint64))
+        first, _, cnt = _unique_rows(packed.view(np.uint64))
+        rep = packed[first]
         if small:
-            keys = _keys(rep.view(np.uint8), 1)
+            keys = _keys(rep, 1)
         else:  # a row's key does not depend on its block: one byte a count wherever that fits
-            rep = rep.view(np.int64)
             fits = rep.max(axis=1) < 256
             keys = np.empty(len(rep), dtype=object)
             keys[fits] = _keys(rep[fits].astype(np.uint8), 1)
@@ -234,8 +235,10 @@ class PoissonGroups:
                 vectors = _vectors([k for k, _ in part], width)
                 m = np.array([c for _, c in part], dtype=np.int64)
                 used = np.flatnonzero(vectors.any(axis=0))
-                vectors = vectors[:, used]
-                acc = np.zeros((self.n_boot, len(used)))
+                # identical columns (lines that count alike: exact and partial agree on every
+                # correct, missed and spurious item) are multiplied once: on NER, a third of them
+                vectors, same = _distinct_columns(vectors[:, used])
+                acc = np.zeros((self.n_boot, vectors.shape[1]))
                 cuts = [0, *(np.flatnonzero(np.diff(m)) + 1).tolist(), len(m)]
                 vec32 = vectors.astype(np.float32)
                 vmax = float(vectors.max(initial=0))
@@ -244,7 +247,7 @@ class PoissonGroups:
                         d = min(c + step, b)
                         acc += _product(poisson_weights(self.rng, int(m[a]), d - c, self.n_boot, np.float32),
                                         vectors[c:d], vec32[c:d], vmax)
-                self.boot[:, used] += acc
+                self.boot[:, used] += acc[:, same]
 
     def resampled(self, n_columns: int) -> np.ndarray:
         """Counts of every resample, (n_boot, n_columns) float64 holding integers."""
@@ -306,15 +309,23 @@ def _width(key: bytes) -> int:
     return -(-(len(key) - 1) // key[0])
 
 
-def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a uint64 matrix and how often each occurs: grouped by a 64-bit
-    hash, then checked row by row (a hash collision falls back to numpy's exact unique)."""
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct rows of a uint64 matrix: the index of each one's first occurrence, the
+    distinct row of every row, and how often each occurs. Grouped by a 64-bit hash, then
+    checked row by row (a hash collision falls back to numpy's exact, and much slower, unique)."""
     h = rows @ _hash_multipliers(rows.shape[1])  # wraps mod 2^64
     _, first, inv, cnt = np.unique(h, return_index=True, return_inverse=True, return_counts=True)
-    rep = rows[first]
-    if not np.array_equal(rep[inv.reshape(-1)], rows):
-        return np.unique(rows, axis=0, return_counts=True)
-    return rep, cnt
+    inv = inv.reshape(-1)
+    if not np.array_equal(rows[first][inv], rows):
+        _, first, inv, cnt = np.unique(rows, axis=0, return_index=True, return_inverse=True, return_counts=True)
+        inv = inv.reshape(-1)
+    return first, inv, cnt
+
+
+def _distinct_columns(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns of a float64 matrix of counts, and the distinct column of every column."""
+    first, inv, _ = _unique_rows(np.ascontiguousarray(vectors.T).view(np.uint64))  # equal counts, equal bits
+    return vectors[:, first], inv
 
 
 @functools.lru_cache(maxsize=64)

@@ -62,12 +62,16 @@ def macro(counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean (P, R, F1) over the label axis (-2) of (..., labels, 5) counts, skipping labels with
     neither gold nor predicted items (0 when none is left)."""
     present = defined(counts)
+    p, r, f = (mean_of_present(x, present) for x in ratios(counts))
+    return p, r, f
+
+
+def mean_of_present(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Mean of `x` over its last (label) axis where `present` (0 when none is): the macro of
+    per-label ratios already computed (`ratios`, `defined`)."""
     n = present.sum(axis=-1)
-    out = []
-    for x in ratios(counts):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out.append(np.where(n > 0, (x * present).sum(axis=-1) / np.where(n > 0, n, 1), 0.0))
-    return out[0], out[1], out[2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, (x * present).sum(axis=-1) / np.where(n > 0, n, 1), 0.0)
 
 
 def prf(correct: float, incorrect: float, partial: float, missed: float, spurious: float) -> tuple[float, float, float]:
