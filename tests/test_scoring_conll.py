@@ -145,3 +145,77 @@ def test_cli_conll_stdin(data):
     expected = score_tags(*data, n_boot=0).get("ner", "strict")
     assert d["headline"]["ner"]["f1"] == pytest.approx(expected.f1)
     assert {r["metric"] for r in d["rows"]} == {"strict", "exact", "partial", "type"}
+
+
+# --- the reader thread ----------------------------------------------------------------------------
+
+
+def reader_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "khabar-conll-reader"]
+
+
+def test_ahead_keeps_order_and_raises_in_place(monkeypatch):
+    import os
+
+    from khabar.scoring import conll
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)  # a thread, even on one CPU
+
+    def items():
+        yield from range(5)
+        raise ValueError("sixth")
+
+    got = []
+    with pytest.raises(ValueError, match="sixth"):
+        for x in conll._ahead(items()):
+            got.append(x)
+    assert got == list(range(5)) and not reader_threads()
+
+
+def test_ahead_stops_its_thread_when_the_consumer_stops(monkeypatch):
+    import os
+
+    from khabar.scoring import conll
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+
+    endless = iter(int, 1)  # 0, 0, 0, ... for ever
+    for i, _ in enumerate(conll._ahead(endless)):
+        if i == 3:
+            break
+    assert not reader_threads()
+
+
+@pytest.mark.parametrize("cpus", [{0}, {0, 1}])
+def test_one_cpu_or_two_same_numbers_and_errors(data, tmp_path, monkeypatch, cpus):
+    """With one CPU the blocks are read inline; either way the numbers are the same and an
+    error deep in the file names its line, with no reader thread left behind."""
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cpus, raising=False)
+    text = to_conll(*data)
+    good = tmp_path / "good.conll"
+    good.write_text(text, encoding="utf-8")
+    assert rows(score_conll(good, n_boot=0, block_bytes=600)) == rows(score_tags(*data, n_boot=0))
+    bad = text + "late X-PER O\n"
+    path = tmp_path / "late.conll"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(KhabarError) as e:
+        score_conll(path, n_boot=20, block_bytes=600)
+    assert (e.value.line, e.value.field) == (bad.count("\n"), "gold tag")
+    assert not reader_threads()
+
+
+def test_only_regular_files_are_read_ahead(tmp_path):
+    """A pipe's read may wait for ever (stdin): read on a thread, it would outlive Ctrl-C."""
+    import os
+
+    from khabar.scoring.conll import _regular_file
+
+    path = tmp_path / "f.conll"
+    path.write_text("a O O\n", encoding="utf-8")
+    r, w = os.pipe()
+    with path.open("rb") as f, os.fdopen(r, "rb") as pipe, os.fdopen(w, "wb"):
+        assert _regular_file(f) and not _regular_file(pipe) and not _regular_file(io.BytesIO(b"a O O\n"))

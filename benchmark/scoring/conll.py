@@ -8,7 +8,8 @@ columns, pairs the entities that share their exact span (with non-overlapping co
 pairs never interact with anything else, in any mode), splits the rest into connected
 components of the overlap graph and runs the general nervaluate matching (`ner.match`) only on
 components of three or more items. A conlleval file is read in byte blocks that end on a blank
-line, its tags located and grouped in numpy, so memory stays flat however large the file.
+line, its tags located and grouped in numpy, so memory stays flat however large the file; the
+next block is read and split into lines on a second thread while this one is counted.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import hashlib
 import operator
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -495,8 +497,8 @@ def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None 
 
 
 _HASH, _DASH = 35, 45
-_SPACE_O_SPACE_O = np.uint64(int.from_bytes(b" O O", "little"))
 _DOCSTART = np.uint64(int.from_bytes(b"DOCSTART", "little"))
+_SPACE_O_SPACE_O = np.uint64(int.from_bytes(b" O O", "little"))
 _WHITESPACE = (9, 10, 11, 12, 13, 32)
 _MAX_TAG = 64
 
@@ -725,69 +727,215 @@ class _BadTag(ValueError):
         self.row = row
 
 
-def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) -> None:
-    """Stream conlleval lines: the last two whitespace-separated columns are the gold and the
-    predicted tag; blank lines separate sentences. All in numpy: lines ending in ` O O` (most
-    of them) are only counted; in the others the two tags are located and grouped by value."""
-    line_base, seen = 0, [0]
-    for block in _read_blocks(f, block_bytes, name, seen):
-        if not block.endswith(b"\n"):
-            block += b"\n"
+class _Lines(NamedTuple):
+    """The lines of one block (`_lines_of_block`): which are blank, which carry a tag other than O."""
+
+    block: bytes
+    """The block (`#` comment and -DOCSTART- rows blanked)."""
+    arr: np.ndarray
+    """Its bytes, as an array."""
+    words: np.ndarray
+    """Its 64-bit words (`_words`)."""
+    line_base: int
+    """Lines before the block."""
+    n_lines: int
+    blank: np.ndarray
+    """Block line of every blank line (a sentence boundary)."""
+    lines: np.ndarray
+    """Block line of every other line not ending in ` O O`."""
+    starts: np.ndarray
+    """Byte start of each of those lines."""
+    ends: np.ndarray
+    """And its byte end (its line end)."""
+
+
+def _lines_of_block(block: bytes, line_base: int) -> _Lines:
+    """The lines of one block (`_read_blocks`), found in numpy: lines ending in ` O O` (most
+    of them) are only counted, blank lines and the others located by their line ends. The
+    dense part of the work, over every byte, and needs nothing but the block, so it runs ahead
+    of the rest on another thread (`_ahead`)."""
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    arr = np.frombuffer(block, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.empty(len(nl), dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = nl[:-1] + 1
+    words = _words(block)
+    lead = arr[starts]
+    dash = starts[lead == _DASH]
+    if (lead == _HASH).any() or (words[np.minimum(dash + 1, len(arr) - 1)] == _DOCSTART).any():
+        block = _boundary_rows(block)  # `#` comments, -DOCSTART- rows: blanked, their line ends kept
         arr = np.frombuffer(block, dtype=np.uint8)
         nl = np.flatnonzero(arr == 10)
-        n = len(nl)
-        starts = np.empty(n, dtype=np.int64)
-        starts[0] = 0
         starts[1:] = nl[:-1] + 1
         words = _words(block)
-        lead = arr[starts]
-        dash = starts[lead == _DASH]
-        if (lead == _HASH).any() or (words[np.minimum(dash + 1, len(arr) - 1)] == _DOCSTART).any():
-            block = _boundary_rows(block)  # `#` comments, -DOCSTART- rows: blanked, their line ends kept
-            arr = np.frombuffer(block, dtype=np.uint8)
-            nl = np.flatnonzero(arr == 10)
-            starts[1:] = nl[:-1] + 1
-            words = _words(block)
-        length = nl - starts
-        oo = (length >= 4) & ((words[np.maximum(nl - 4, 0)] & np.uint64(0xFFFFFFFF)) == _SPACE_O_SPACE_O)
-        blank = length == 0
-        lines = np.flatnonzero(~oo & ~blank)
-        s, e = starts[lines], nl[lines]
-        g0, g1, p0, p1, state = _locate_tags_fast(arr, block, s, e, words)
-        slow = np.flatnonzero(state == _UNRESOLVED)
-        for k in slow.tolist():  # a tag longer than the window: split the line in Python
-            cols = block[s[k]:e[k]].split()
-            if not cols:
-                state[k] = _EMPTY
-            elif len(cols) == 1:
-                state[k] = _ONE_COLUMN
-            else:
-                line = block[s[k]:e[k]]
-                p_at = line.rindex(cols[-1])
-                g_at = line.rindex(cols[-2], 0, p_at)
-                g0[k], g1[k] = s[k] + g_at, s[k] + g_at + len(cols[-2])
-                p0[k], p1[k] = s[k] + p_at, s[k] + p_at + len(cols[-1])
-                state[k] = _OK
-        if (state == _ONE_COLUMN).any():
-            k = int(np.flatnonzero(state == _ONE_COLUMN)[0])
-            raise KhabarError("expected at least two columns (..., gold tag, predicted tag)", file=name,
-                              line=line_base + int(lines[k]) + 1, field="columns")
-        empty = state == _EMPTY
-        if empty.any():
-            blank[lines[empty]] = True
-            keep = ~empty
-            lines, g0, g1, p0, p1 = lines[keep], g0[keep], g1[keep], p0[keep], p1[keep]
-        bpos = np.flatnonzero(blank)
-        codes = []
-        for column, a, b in (("gold tag", g0, g1), ("predicted tag", p0, p1)):
+    length = nl - starts
+    oo = (length >= 4) & ((words[np.maximum(nl - 4, 0)] & np.uint64(0xFFFFFFFF)) == _SPACE_O_SPACE_O)
+    blank = length == 0
+    lines = np.flatnonzero(~oo & ~blank)
+    return _Lines(block, arr, words, line_base, len(nl), np.flatnonzero(blank), lines, starts[lines], nl[lines])
+
+
+def _blocks_of_lines(f, block_bytes: int, name: str) -> Iterator[_Lines]:
+    """Every block of `f` (`_read_blocks`), its lines found (`_lines_of_block`)."""
+    seen = [0]
+    for block in _read_blocks(f, block_bytes, name, seen):
+        rows = _lines_of_block(block, seen[0])
+        seen[0] += rows.n_lines
+        yield rows
+
+
+def _tags_of_lines(rows: _Lines, name: str) -> tuple[np.ndarray, np.ndarray, tuple, tuple]:
+    """The token lines of a block with a tag other than O, its blank lines (a line of blanks
+    is one too), and the byte start and end of each token line's gold and predicted tag:
+    the last two columns, located in numpy (`_locate_tags_fast`), in Python when a tag is
+    longer than the window. A line of one column stops the read with its line number."""
+    block, s, e, lines, blank = rows.block, rows.starts, rows.ends, rows.lines, rows.blank
+    g0, g1, p0, p1, state = _locate_tags_fast(rows.arr, block, s, e, rows.words)
+    for k in np.flatnonzero(state == _UNRESOLVED).tolist():
+        cols = block[s[k]:e[k]].split()
+        if len(cols) < 2:
+            state[k] = _ONE_COLUMN if cols else _EMPTY
+            continue
+        line = block[s[k]:e[k]]
+        p_at = line.rindex(cols[-1])
+        g_at = line.rindex(cols[-2], 0, p_at)
+        g0[k], g1[k] = s[k] + g_at, s[k] + g_at + len(cols[-2])
+        p0[k], p1[k] = s[k] + p_at, s[k] + p_at + len(cols[-1])
+        state[k] = _OK
+    if (state == _ONE_COLUMN).any():
+        k = int(np.flatnonzero(state == _ONE_COLUMN)[0])
+        raise KhabarError("expected at least two columns (..., gold tag, predicted tag)", file=name,
+                          line=rows.line_base + int(lines[k]) + 1, field="columns")
+    empty = state == _EMPTY
+    if empty.any():
+        blank = np.union1d(blank, lines[empty])
+        keep = ~empty
+        lines, g0, g1, p0, p1 = lines[keep], g0[keep], g1[keep], p0[keep], p1[keep]
+    return lines, blank, (g0, g1), (p0, p1)
+
+
+T = TypeVar("T")
+
+
+def _ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """The items of `items`, made by a background thread up to `depth` ahead of their use
+    (with one CPU, here, one by one).
+
+    numpy lets go of the GIL in its loops over arrays, so the next block is read and split
+    into lines on a second core while this one is counted. An exception of the thread is
+    raised here, in its place. When the consumer stops early (an error, Ctrl-C) the thread
+    stops at its next item and is joined, so nothing reads the file after this returns."""
+    import os
+    import queue
+    import threading
+
+    if (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) < 2:
+        yield from items
+        return
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(item) -> bool:
+        """Hand `item` over, unless the consumer has stopped (then False)."""
+        while not stop.is_set():
             try:
-                codes.append(_codes_of_tags(stream.engine, arr, words, a, b))
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(end)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+            put(_Raised(e))
+
+    thread = threading.Thread(target=produce, name="khabar-conll-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not end:
+            if isinstance(item, _Raised):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _regular_file(f) -> bool:
+    """Whether `f` is a regular file, whose reads never wait: a pipe's (stdin) may, and a
+    thread blocked in one would outlive Ctrl-C, so a pipe is read where it is counted."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(f.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # an in-memory stream: no file number
+        return False
+
+
+class _Raised(NamedTuple):
+    """An exception of `_ahead`'s thread, on its way to the consumer."""
+
+    error: BaseException
+
+
+_BATCH_LINES = 1 << 17
+"""Lines of consecutive blocks counted together when only totals are kept (`_Batch`):
+counting costs a fixed amount a call besides its cost a row, and a block is small
+(`BLOCK_BYTES`), to stay in the cache. Per-sentence counts (for the bootstrap) are dense,
+sentences by lines, so they are counted a block at a time: memory stays flat."""
+
+
+class _Batch:
+    """Token rows of consecutive blocks, handed to `Stream.add_codes` together: sentences
+    (units) and lines numbered across blocks, so the counts are those of block by block."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, ...]] = []
+        self.n_lines = self.n_units = 0
+
+    def add(self, pos: np.ndarray, gcodes: np.ndarray, pcodes: np.ndarray, unit: np.ndarray, n_units: int,
+            boundaries: np.ndarray, n_lines: int) -> None:
+        self.parts.append((pos, gcodes, pcodes, unit + self.n_units, boundaries))
+        self.n_units += n_units
+        self.n_lines += n_lines
+
+    def count(self, stream: Stream) -> None:
+        """Count what the batch holds into `stream`, and empty it."""
+        if self.parts:
+            pos, gcodes, pcodes, unit, boundaries = (np.concatenate(x) for x in zip(*self.parts))
+            stream.add_codes(pos, gcodes, pcodes, unit, self.n_units, boundaries)
+        self.parts = []
+        self.n_lines = self.n_units = 0
+
+
+def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) -> None:
+    """Stream conlleval lines: the last two whitespace-separated columns are the gold and the
+    predicted tag; blank lines separate sentences. Blocks of a file are read and split into
+    lines on a second thread (`_blocks_of_lines`, `_ahead`); here their tags are located,
+    coded and counted, a few blocks at a time (`_Batch`)."""
+    batch = _Batch()
+    blocks = _blocks_of_lines(f, block_bytes, name)
+    for rows in _ahead(blocks) if _regular_file(f) else blocks:
+        lines, bpos, gold, pred = _tags_of_lines(rows, name)
+        codes = []
+        for column, (a, b) in (("gold tag", gold), ("predicted tag", pred)):
+            try:
+                codes.append(_codes_of_tags(stream.engine, rows.arr, rows.words, a, b))
             except _BadTag as bad:
-                raise KhabarError(str(bad), file=name, line=line_base + int(lines[bad.row]) + 1, field=column) from None
+                raise KhabarError(str(bad), file=name, line=rows.line_base + int(lines[bad.row]) + 1,
+                                  field=column) from None
         gcodes, pcodes = codes
-        # units: the sentences of this block that hold at least one token
-        sizes = np.diff(np.concatenate([[-1], bpos, [n]])) - 1
-        real = sizes > 0
+        n = rows.n_lines
+        real = np.diff(np.concatenate([[-1], bpos, [n]])) > 1  # the sentences that hold a token
         if stream.per_unit and len(lines):
             unit = (np.cumsum(real) - 1)[np.searchsorted(bpos, lines)]
         else:  # totals only: every token counts in unit 0
@@ -795,9 +943,10 @@ def _feed_conll(stream: Stream, f, name: str, block_bytes: int = BLOCK_BYTES) ->
         n_tok = n - len(bpos)
         stream.n_tokens += n_tok
         stream.tok_correct += n_tok - int((gcodes != pcodes).sum())
-        stream.add_codes(lines + line_base, gcodes, pcodes, unit, int(real.sum()), bpos + line_base)
-        line_base += n
-        seen[0] = line_base
+        batch.add(lines + rows.line_base, gcodes, pcodes, unit, int(real.sum()), bpos + rows.line_base, n)
+        if batch.n_lines >= _BATCH_LINES or stream.per_unit:
+            batch.count(stream)
+    batch.count(stream)
 
 
 def _report(stream: Stream, name: str, n_boot: int, seed: int, poisson: bool):
