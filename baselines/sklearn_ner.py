@@ -223,6 +223,7 @@ class SklearnCorpus:
             else:
                 todo[task] = None
         if not todo:
+            _share_vectorizer(self._taggers)
             return
         corpus = read_conll(self.train_path)
         words = [list(s.tokens) for s in corpus.sentences]  # every channel's words (`project_corpus`)
@@ -284,9 +285,11 @@ class SklearnCorpus:
         if self._known and all(tuple(w) in self._known for w in words):  # tagged by the fitting process
             ner = [self._known[tuple(w)][0] for w in words]
             return ner, [self._known[tuple(w)][1] for w in words] if self.with_numbers else None
-        for task, data in self._fitted_bytes.items():
-            self._taggers[task] = TokenTagger(self.seed).load(data)
-        self._fitted_bytes = {}
+        if self._fitted_bytes:
+            for task, data in self._fitted_bytes.items():
+                self._taggers[task] = TokenTagger(self.seed).load(data)
+            _share_vectorizer(self._taggers)
+            self._fitted_bytes = {}
         return _tag_with(self._taggers, words)
 
     def predict(self, documents: list[Document]) -> list[Prediction]:
@@ -334,15 +337,22 @@ def _paragraphs(documents: list[Document]) -> list[list[str]]:
 
 def _tag_with(taggers: dict[str, TokenTagger], words: list[list[str]]) -> tuple[list, list | None]:
     """(entity tags, number tags or None) of `words` by the taggers of each channel; one feature
-    matrix for both when they share a vocabulary (fitted together, they do)."""
+    matrix for both when they share their vectorizer (`_share_vectorizer`)."""
     ner_t, num_t = taggers["entities"], taggers.get("numbers")
     X = ner_t.matrix(words)
     ner = ner_t.predict(words, X)
     if num_t is None:
         return ner, None
-    same = num_t._vec is not None and ner_t._vec is not None and (
-        num_t._vec is ner_t._vec or num_t._vec.vocabulary_ == ner_t._vec.vocabulary_)
-    return ner, num_t.predict(words, X if same else None)
+    return ner, num_t.predict(words, X if num_t._vec is not None and num_t._vec is ner_t._vec else None)
+
+
+def _share_vectorizer(taggers: dict[str, TokenTagger]) -> None:
+    """Let the taggers read back from bytes share one vectorizer when theirs are equal (fitted
+    together, they are), so `_tag_with` builds one matrix for both."""
+    vecs = [t._vec for t in taggers.values() if t._vec is not None]
+    for t in taggers.values():
+        if t._vec is not None and t._vec is not vecs[0] and t._vec.vocabulary_ == vecs[0].vocabulary_:
+            t._vec = vecs[0]
 
 
 def _cached_tagger(key: str, seed: int) -> TokenTagger | None:

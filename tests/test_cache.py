@@ -192,7 +192,10 @@ def test_sklearn_taggers_come_back_from_the_cache(fresh, monkeypatch, tmp_path, 
 
     with monkeypatch.context() as m:
         m.setattr(sk.TokenTagger, "fit", no_fit)
-        assert [p.to_dict() for p in sk.SklearnCorpus(train=path).predict(gold.documents)] == first
+        again = sk.SklearnCorpus(train=path)
+        assert [p.to_dict() for p in again.predict(gold.documents)] == first
+        vecs = [t._vec for t in again._taggers.values()]
+        assert len(vecs) == 2 and vecs[0] is vecs[1]  # read back apart, equal: shared again (one matrix)
     assert sk.SklearnCorpus(train=path, seed=1)._cache_key("entities") != sk.SklearnCorpus(train=path)._cache_key(
         "entities")
     for entry in _entries(fresh, sk.CACHE_KIND):
