@@ -4,6 +4,8 @@ threshold, wrong speakers and values as `incorrect`, per-item details."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar import load_gold
 from khabar.model import PredNumber, PredQuote, Prediction, Span
@@ -216,3 +218,44 @@ def test_two_cues_reporting_one_content_are_two_records():
 
     with pytest.raises(KhabarError, match="duplicate"):
         run([("ذكرت", paper), ("ذكرت", source)])
+
+
+def _source_and_quote():
+    """A quote and a source span: anywhere in the text, or part of a mention of the quote's own
+    speaker (the case the inside test exists for: the head of a nominal mention names it)."""
+    def part(qi):
+        spans = [m.span for m in DOC.mentions if m.entity == DOC.quotes[qi].speaker] + [DOC.quotes[qi].source]
+        return st.sampled_from(spans).flatmap(lambda sp: st.tuples(
+            st.integers(sp.start, sp.end), st.integers(0, sp.end - sp.start)).map(
+            lambda t: (t[0], min(sp.end, t[0] + t[1]), qi)))
+
+    anywhere = st.tuples(st.integers(0, len(DOC.text)), st.integers(0, 60), st.integers(0, len(DOC.quotes) - 1)).map(
+        lambda t: (t[0], t[0] + t[1], t[2]))
+    return st.one_of(anywhere, st.integers(0, len(DOC.quotes) - 1).flatmap(part))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_source_and_quote())
+def test_speaker_right_equals_its_definition_for_any_source(case):
+    """`speaker_right` skips the inside test where it cannot matter (a source inside a span shares
+    a token with it, so Dice > 0); it must equal the definition, max(Dice, threshold) when the
+    source lies inside the mention, for any source span, punctuation-only and empty ones too."""
+    from khabar.scoring.quotes import speaker_right
+
+    start, end, qi = case[0], min(len(DOC.text), case[1]), case[2]
+    source = Span(start, end, DOC.text[start:end])
+    tokens = TokenIndex(DOC.text)
+    q = DOC.quotes[qi]
+
+    def match(span):
+        d = tokens.dice(span, source)
+        return max(d, OVERLAP_THRESHOLD) if tokens.inside(source, span) else d
+
+    best, mine = 0.0, False
+    for m in DOC.mentions:
+        d = match(m.span)
+        if d > best or (d == best and m.entity == q.speaker):
+            best, mine = d, m.entity == q.speaker
+    if match(q.source) >= best:
+        best, mine = match(q.source), True
+    assert speaker_right(DOC, tokens, q, source) == (best >= OVERLAP_THRESHOLD and mine)

@@ -48,8 +48,8 @@ def speaker_right(doc: Document, tokens: TokenIndex, gold: Quote, source: Span |
         return False
 
     def match(span: Span) -> float:
-        d = tokens.dice(span, source)
-        return max(d, threshold) if tokens.inside(source, span) else d
+        d = tokens.dice(span, source)  # a source inside `span` shares a token with it, so d > 0 then
+        return threshold if 0 < d < threshold and tokens.inside(source, span) else d  # = max(d, threshold) if inside
 
     best, best_is_speaker = 0.0, False
     for m in doc.mentions:
