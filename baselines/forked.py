@@ -10,6 +10,7 @@ place, with the same result.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -52,11 +53,24 @@ class Forked:
         if self._data is None:
             with os.fdopen(self._read, "rb") as f:
                 data = f.read()
+            self._read = None
             _, status = os.waitpid(self.pid, 0)
             if os.waitstatus_to_exitcode(status) != 0:
                 raise RuntimeError(f"{self.what} failed in a child process (status {status})")
             self._data = data
         return self._data
+
+    def __del__(self) -> None:
+        """Abandoned before its result (the caller failed, say): the child is stopped and
+        reaped, not left fitting or blocked on a pipe nobody reads, in a long-lived process."""
+        if getattr(self, "_read", None) is None:
+            return
+        try:
+            os.close(self._read)
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (OSError, TypeError, AttributeError):  # gone already, or the interpreter is shutting down
+            pass
 
 
 def pack(*parts: bytes) -> bytes:

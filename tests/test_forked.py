@@ -57,6 +57,22 @@ def test_a_failing_child_is_an_error(capfd):
 @linux
 def test_a_child_whose_parent_stopped_reading_leaves_quietly(capfd):
     child = forked.Forked(lambda: b"x" * 1_000_000, "test work")
-    os.close(child._read)  # the parent gives up (an error elsewhere, say)
+    os.close(child._read)  # the parent gives up (an error elsewhere, say) and, here, still waits
+    child._read = None
     _, status = os.waitpid(child.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 1 and "Traceback" not in capfd.readouterr().err
+
+
+@linux
+def test_an_abandoned_child_is_stopped_and_reaped():
+    import gc
+    import time
+
+    child = forked.Forked(lambda: (time.sleep(60), b"")[1], "test work")
+    pid = child.pid
+    t = time.perf_counter()
+    del child
+    gc.collect()
+    assert time.perf_counter() - t < 5  # not waited out
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped already: no zombie left
