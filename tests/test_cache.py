@@ -246,3 +246,18 @@ def test_charts_are_cached_and_redrawn_when_damaged(fresh):
     assert plots.f1_png(rows) == png
     assert plots.f1_png([{**rows[0], "f1": 0.6}]) != png
 
+
+
+def test_abandoned_parallel_fits_stop_their_processes(monkeypatch, fresh):
+    import gc
+
+    system = _crf()
+    monkeypatch.setattr(crf, "_workers", lambda jobs: 2)
+    fits = crf._Fits(system, [frozenset({crf.text_hash(d.text)}) for d in INVENTED])
+    workers = list(fits.pool._pool)
+    assert all(w.is_alive() for w in workers)
+    del fits
+    gc.collect()
+    for w in workers:
+        w.join(timeout=5)
+    assert not any(w.is_alive() for w in workers)
