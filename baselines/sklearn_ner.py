@@ -233,7 +233,8 @@ class SklearnCorpus:
             shared = TokenTagger.vectorize(words)  # once for both channels: the same words, the same features
             return {task: TokenTagger(self.seed).fit(words, tags, shared) for task, tags in todo.items()}
 
-        if not (background and forked.available() and len(todo) == len(self.tasks)):  # (the child tags with all)
+        # in the background only when no tagger was cached: the child tags with both channels' taggers
+        if not (background and forked.available() and len(todo) == len(self.tasks)):
             for task, tagger in fit_all().items():
                 self._taggers[task] = tagger
                 cache.store(CACHE_KIND, self._cache_key(task), tagger.to_bytes())
