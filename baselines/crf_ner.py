@@ -428,6 +428,11 @@ class _Fits:
             _FORKED = None
             self.pending = self.pool.imap_unordered(_fit_one, range(len(self.held_outs)))
 
+    def __del__(self) -> None:
+        """Abandoned before its results (the caller failed, say): its processes are stopped."""
+        if getattr(self, "pool", None) is not None:
+            self.pool.terminate()
+
     def results(self) -> list[tuple[bytes, bytes]]:
         """The (NER, numbers) model bytes of every pair, in the order of `held_outs`."""
         if self.pool is None:

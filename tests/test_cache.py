@@ -249,8 +249,6 @@ def test_charts_are_cached_and_redrawn_when_damaged(fresh):
 
 
 def test_abandoned_parallel_fits_stop_their_processes(monkeypatch, fresh):
-    """multiprocessing's pool terminates its workers when it is collected: fits abandoned
-    before their results (the caller failed) leave no process behind."""
     import gc
 
     system = _crf()
