@@ -248,11 +248,20 @@ def test_charts_are_cached_and_redrawn_when_damaged(fresh):
 
 
 
+def _slow_fit(i):
+    import time
+
+    time.sleep(60)
+
+
 def test_abandoned_parallel_fits_stop_their_processes(monkeypatch, fresh):
+    """Fits abandoned before their results (the caller failed) leave no process behind, tasks
+    in flight or not (a pool with tasks in flight is not collected by itself)."""
     import gc
 
     system = _crf()
     monkeypatch.setattr(crf, "_workers", lambda jobs: 2)
+    monkeypatch.setattr(crf, "_fit_one", _slow_fit)  # in flight for sure
     fits = crf._Fits(system, [frozenset({crf.text_hash(d.text)}) for d in INVENTED])
     workers = list(fits.pool._pool)
     assert all(w.is_alive() for w in workers)
