@@ -78,7 +78,6 @@ or on Wojood's test split (dev NER strict micro F1 below):
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -86,6 +85,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from khabar import cache
+from khabar.cores import usable_cores
 from khabar.errors import KhabarError
 from khabar.iob import iob2, spans_to_tags
 from khabar.model import Document, Gold, Prediction
@@ -403,7 +403,7 @@ def _workers(jobs: int) -> int:
     """Processes to fit `jobs` pairs in: one per core this process may use, forked (Linux) only."""
     if jobs < 2 or not forked.available():
         return 1
-    return max(1, min(jobs, len(os.sched_getaffinity(0))))
+    return min(jobs, usable_cores())
 
 
 class _Fits:

@@ -14,10 +14,12 @@ import signal
 import sys
 from collections.abc import Callable
 
+from khabar.cores import usable_cores
+
 
 def available() -> bool:
     """Whether work may be forked: on Linux, with more than one core this process may use."""
-    return sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
+    return sys.platform.startswith("linux") and usable_cores() > 1
 
 
 class Forked:

@@ -827,11 +827,12 @@ def _ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     into lines on a second core while this one is counted. An exception of the thread is
     raised here, in its place. When the consumer stops early (an error, Ctrl-C) the thread
     stops at its next item and is joined, so nothing reads the file after this returns."""
-    import os
     import queue
     import threading
 
-    if (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) < 2:
+    from ..cores import usable_cores
+
+    if usable_cores() < 2:
         yield from items
         return
     q: queue.Queue = queue.Queue(maxsize=depth)
