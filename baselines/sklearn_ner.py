@@ -24,7 +24,7 @@ from pathlib import Path
 from khabar import cache
 from khabar.errors import KhabarError
 from khabar.model import Document, Prediction
-from khabar.tokens import sentences
+from khabar.tokens import Token, sentences
 
 from . import forked
 from .corpora import (
@@ -296,8 +296,8 @@ class SklearnCorpus:
     def predict(self, documents: list[Document]) -> list[Prediction]:
         out = []
         for d in documents:
-            paras = [toks for toks in sentences(d.text) if toks]
-            ner, num = self.tag(_paragraphs([d]))
+            paras = _paragraph_tokens(d.text)
+            ner, num = self.tag(_words(paras))
             ents, nums = [], []
             context = parser_context(d.text) if num is not None else None
             for k, toks in enumerate(paras):
@@ -331,9 +331,18 @@ class SklearnCorpus:
         return result
 
 
+def _paragraph_tokens(text: str) -> list[list[Token]]:
+    """The tokens of every non-empty paragraph of `text`: the sentences the taggers see."""
+    return [toks for toks in sentences(text) if toks]
+
+
+def _words(paragraphs: list[list[Token]]) -> list[list[str]]:
+    return [[t.text for t in toks] for toks in paragraphs]
+
+
 def _paragraphs(documents: list[Document]) -> list[list[str]]:
     """The words of every non-empty paragraph of `documents`, as `SklearnCorpus.predict` tags them."""
-    return [[t.text for t in toks] for d in documents for toks in sentences(d.text) if toks]
+    return [w for d in documents for w in _words(_paragraph_tokens(d.text))]
 
 
 def _tag_with(taggers: dict[str, TokenTagger], words: list[list[str]]) -> tuple[list, list | None]:
@@ -344,7 +353,7 @@ def _tag_with(taggers: dict[str, TokenTagger], words: list[list[str]]) -> tuple[
     ner = ner_t.predict(words, X)
     if num_t is None:
         return ner, None
-    return ner, num_t.predict(words, X if num_t._vec is not None and num_t._vec is ner_t._vec else None)
+    return ner, num_t.predict(words, X if num_t._vec is ner_t._vec else None)  # both None: X is None too
 
 
 def _share_vectorizer(taggers: dict[str, TokenTagger]) -> None:
