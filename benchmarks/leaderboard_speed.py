@@ -38,12 +38,9 @@ IGNORED = {"leaderboard.json": "seconds", ".khabar-manifest": "leaderboard.json"
 """What may differ between runs: the wall times in leaderboard.json, and the manifest's checksum of it."""
 
 
-CPU: list[float] = []
-"""The CPU seconds (user and system, the process and every process it forked) of each `run`."""
-
-
-def run(cmd: list[str], env: dict) -> float:
-    """Run `cmd` to the end; its wall seconds (exits the script if it fails). Its CPU seconds go to `CPU`."""
+def run(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Run `cmd` to the end: its wall seconds and its CPU seconds (user and system, the process
+    and every process it forked). Exits the script if it fails."""
     with tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
@@ -53,14 +50,12 @@ def run(cmd: list[str], env: dict) -> float:
         if code != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    CPU.append(usage.ru_utime + usage.ru_stime)  # wait4 counts the children the process waited for
-    return wall
+    return wall, usage.ru_utime + usage.ru_stime  # wait4 counts the children the process waited for
 
 
 def leaderboard(out: Path, cache: str, env: dict) -> tuple[float, float]:
     """One whole `khabar leaderboard --out OUT` with `KHABAR_CACHE=cache`; its wall and CPU seconds."""
-    wall = run([sys.executable, "-m", "khabar", "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
-    return wall, CPU[-1]
+    return run([sys.executable, "-m", "khabar", "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
 
 
 def comparable(path: Path) -> bytes | object:
@@ -108,7 +103,7 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")  # bytecode cached, as for an installed package
         run([sys.executable, "-m", "khabar", "--help"], env)  # fill the bytecode cache, untimed
         run([sys.executable, "-c", "import sklearn"], env)
-        peer = statistics.median(run([sys.executable, "-c", "import sklearn"], env) for _ in range(args.peer_rounds))
+        peer = statistics.median(run([sys.executable, "-c", "import sklearn"], env)[0] for _ in range(args.peer_rounds))
         uncached = leaderboard(root / "uncached", "off", env)
         firsts = [leaderboard(root / f"first{i}", str(root / f"cache{i}"), env) for i in range(args.first_runs)]
         cache = root / "cache0"
