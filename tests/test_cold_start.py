@@ -69,6 +69,21 @@ def test_help_imports_no_numpy_or_rich():
     assert not [m for m in ("numpy", "rich", "pydantic") if loaded(mods, m)]
 
 
+def test_main_freezes_what_is_imported_before_it_runs():
+    """`main` moves the import-time objects out of the collector's reach (`gc.freeze`), so no
+    collection, the last one at exit included, walks them; `run`, the library entry, does not."""
+    code = ("import gc, sys, atexit\n"
+            "from khabar import cli\n"
+            "before = gc.get_freeze_count()\n"
+            "atexit.register(lambda: print(before, gc.get_freeze_count()))\n"
+            "sys.argv = ['khabar', '--version']\n"
+            "cli.main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    before, after = map(int, proc.stdout.split()[-2:])
+    assert before == 0 and after > 1000
+
+
 def test_help_lists_every_command_in_full():
     out = subprocess.run([sys.executable, "-m", "khabar", "--help"], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "80"}).stdout
