@@ -84,6 +84,30 @@ def test_main_freezes_what_is_imported_before_it_runs():
     assert before == 0 and after > 1000
 
 
+@pytest.mark.parametrize("env, want", [({}, 1), ({"OPENBLAS_NUM_THREADS": "2"}, 2)])
+def test_main_keeps_numpy_blas_on_one_thread_unless_told(tmp_path, env, want):
+    """`main` runs numpy's OpenBLAS on one thread (its pool spun against the main thread); a
+    user's own OPENBLAS_NUM_THREADS stands."""
+    path = tmp_path / "c.conll"
+    path.write_text("a B-PER B-PER\nb O O\n", encoding="utf-8")
+    code = ("import sys, atexit, os\n"
+            "from khabar import cli\n"
+            "def threads():\n"
+            "    from threadpoolctl import threadpool_info\n"
+            "    blas = [i['num_threads'] for i in threadpool_info() if i['internal_api'] == 'openblas']\n"
+            "    print(os.environ['OPENBLAS_NUM_THREADS'], blas)\n"
+            "atexit.register(threads)\n"
+            f"sys.argv = ['khabar', 'score', '--conll', {str(path)!r}, '--json']\n"
+            "cli.main()\n")
+    base = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**base, **env})
+    assert proc.returncode == 0, proc.stderr
+    setting, blas = proc.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(setting) == want
+    if want == 1:  # numpy's own OpenBLAS, where it has one (a wheel from PyPI does)
+        assert set(json.loads(blas)) <= {1}
+
+
 def test_help_lists_every_command_in_full():
     out = subprocess.run([sys.executable, "-m", "khabar", "--help"], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "80"}).stdout
