@@ -211,8 +211,8 @@ def _options(pairs: list[str]) -> dict:
     return out
 
 
-@app.command()
-def run(
+@app.command("run")
+def run_system(
     system: str = typer.Argument(..., help="System name (see `khabar systems`)."),
     output: Path = typer.Option(..., "-o", "--output", help="Predictions file to write (JSON Lines; - for stdout)."),
     gold: GoldOption = None,
