@@ -151,7 +151,14 @@ class OutFolder:
         files = raw.get("files")
         if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise _fail("not a khabar manifest (expected {\"files\": {name: sha256}}); move it away", path)
-        return dict(files)
+        return {k: v for k, v in files.items() if self._present(k)}  # a file removed since is no longer here
+
+    def _present(self, name: str) -> bool:
+        p = self.root / name
+        try:
+            return p.exists() or p.is_symlink()
+        except (OSError, ValueError):  # a name no file can have (a NUL byte, too long)
+            return False
 
     def _save(self) -> None:
         import json

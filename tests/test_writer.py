@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from khabar.errors import KhabarError
-from khabar.writer import check_folder, write_bytes, write_lines, write_text
+from khabar.writer import MANIFEST, OutFolder, check_folder, write_bytes, write_lines, write_text
 
 from tests.conftest import REPO
 
@@ -112,6 +112,22 @@ def direct_writes(source: str, name: str) -> list[str]:
                 isinstance(node.args[0], ast.Name) and node.args[0].id in ("buf", "buffer")):
             found.append(f"{name}:{node.lineno} {attr} to a file")
     return found
+
+
+def test_the_manifest_lists_only_files_still_there(tmp_path):
+    """A file the user removed leaves the manifest at its next save, and a hostile name in a
+    manifest is dropped, not a traceback."""
+    import json
+
+    folder = OutFolder(tmp_path)
+    folder.write_text("a.json", "{}")
+    folder.write_text("b.json", "{}")
+    (tmp_path / "b.json").unlink()
+    body = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    body["files"]["x" * 5000] = body["files"]["bad\0name"] = "0" * 64
+    (tmp_path / MANIFEST).write_text(json.dumps(body), encoding="utf-8")
+    OutFolder(tmp_path, replace=True).write_text("c.json", "{}")
+    assert sorted(json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))["files"]) == ["a.json", "c.json"]
 
 
 def test_no_other_module_writes_files_itself():
