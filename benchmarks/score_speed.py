@@ -21,7 +21,8 @@ script pip installed, as a user types it. Three parts:
    intervals) against `python -c "import numpy"`, and `khabar --help` against
    `python -c "import typer"`: the floor each command stands on. Beside them, `python -c
    "import numpy, numpy.random, typer"`: the imports `khabar score` cannot do without (its
-   command line, its counts, the bootstrap's generator), so what khabar itself adds is the rest.
+   command line, its counts, the bootstrap's generator), with numpy on one OpenBLAS thread as
+   `khabar` runs it, so what khabar itself adds is the rest.
 3. Memory. Peak RSS of `khabar score --conll F --json` (default intervals) on a corpus ten
    times larger (default 20,000,000 tokens), with LF, CRLF and CR line ends, beside the
    peak on N tokens: the file is streamed and the bootstrap grouped, so it does not grow.
@@ -197,6 +198,10 @@ def measured(cmd: list[str]) -> dict:
     return r
 
 
+ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "
+"""A floor imports numpy as `khabar` does: with one OpenBLAS thread unless told otherwise."""
+
+
 def khabar() -> list[str]:
     """The `khabar` command as a user types it: the console script pip installed beside this
     interpreter (`python -m khabar` where there is none, which also pays for runpy)."""
@@ -208,7 +213,7 @@ def commands(path: str) -> dict[str, list[str]]:
     py = sys.executable
     return {"khabar": [*khabar(), "score", "--conll", path, "--json", "--n-boot", "0"],
             "khabar-ci": [*khabar(), "score", "--conll", path, "--json"],
-            "floor": [py, "-c", "import numpy, typer"],
+            "floor": [py, "-c", ONE_BLAS_THREAD + "import numpy, typer"],
             **{t: [py, __file__, "--child", t, path] for t in PEERS}}
 
 
@@ -287,7 +292,8 @@ def speed(path: str, n: int, rounds: int, warm: str) -> tuple[list[str], list[st
     lines.append(f"(whole processes, medians of {len(runs['khabar'])} khabar and {len(runs['seqeval'])} peer runs, "
                  "interleaved; ratios by wall time)")
     floor = med["floor"]["wall"]
-    lines.append(f"khabar's floor: python -c \"import numpy, typer\" {floor:.2f} s (its command line and its counts); "
+    lines.append(f"khabar's floor: python -c \"import numpy, typer\" {floor:.2f} s (its command line and its counts, "
+                 "numpy on one BLAS thread as khabar runs it); "
                  f"above it khabar takes {med['khabar']['wall'] - floor:.2f} s, khabar+CI "
                  f"{med['khabar-ci']['wall'] - floor:.2f} s")
     return lines, bad, med
@@ -304,7 +310,7 @@ def cold_start(repeats: int) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         pred = str(write_predictions(get_system("oracle").predict(gold.documents), os.path.join(tmp, "p.jsonl")))
         cmds = {"score": [*khabar(), "score", pred], "numpy": [py, "-c", "import numpy"],
-                "floor": [py, "-c", "import numpy, numpy.random, typer"],
+                "floor": [py, "-c", ONE_BLAS_THREAD + "import numpy, numpy.random, typer"],
                 "help": [*khabar(), "--help"], "typer": [py, "-c", "import typer"]}
         times: dict[str, list[float]] = {k: [] for k in cmds}
         for c in cmds.values():  # fill the bytecode cache, untimed
@@ -316,7 +322,7 @@ def cold_start(repeats: int) -> list[str]:
     return [f"khabar score ORACLE (shipped gold)  {med['score']:5.2f} s  = {med['score'] / med['numpy']:.2f}x "
             f"python -c \"import numpy\" ({med['numpy']:.2f} s)",
             f"  its floor: python -c \"import numpy, numpy.random, typer\" {med['floor']:5.2f} s = "
-            f"{med['floor'] / med['numpy']:.2f}x (what `khabar score` cannot do without)",
+            f"{med['floor'] / med['numpy']:.2f}x (what `khabar score` cannot do without, numpy on one BLAS thread)",
             f"khabar --help                       {med['help']:5.2f} s  = {med['help'] / med['typer']:.2f}x "
             f"python -c \"import typer\" ({med['typer']:.2f} s)",
             f"(medians of {repeats} interleaved runs)"]
