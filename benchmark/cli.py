@@ -625,8 +625,8 @@ def main() -> None:
     Two settings for a short-lived process, both measured on a cold `khabar score`:
     - numpy's OpenBLAS runs on one thread unless the user chose otherwise (numpy is not imported
       yet): its pool of threads, started at import, spun against the main thread on a 2-core
-      machine (the gold, 1000 resamples: 192 -> 174 ms, medians of 25), and khabar's products run on one
-      BLAS thread anyway (`bootstrap.one_blas_thread`);
+      machine (the gold, 1000 resamples: 192 -> 174 ms, medians of 25), and khabar's products
+      run on one BLAS thread anyway (`bootstrap.one_blas_thread`);
     - what is imported by now lives as long as the process, so it is frozen out of the garbage
       collector (`gc.freeze`): no collection walks it again, the full one at exit included, about
       a tenth of the time; forked workers share its pages untouched."""
