@@ -159,7 +159,7 @@ def _module_file(name: str) -> Path | None:
 
 
 @lru_cache(maxsize=None)
-def _khabar_imports(name: str, path: Path) -> list[str]:
+def _khabar_imports(name: str, path: Path) -> tuple[str, ...]:
     """The khabar modules `name` (at `path`) imports anywhere in its body, by absolute name
     (read once per process: the closures of several modules share most of their files)."""
     import ast
@@ -177,7 +177,7 @@ def _khabar_imports(name: str, path: Path) -> list[str]:
                 base = f"{parent}.{base}" if base else parent
             out.append(base)
             out += [f"{base}.{a.name}" for a in node.names]  # `from . import gazetteers`
-    return [m for m in out if m == "khabar" or m.startswith("khabar.")]
+    return tuple(m for m in out if m == "khabar" or m.startswith("khabar."))  # shared by every caller: immutable
 
 
 @dataclass(frozen=True)
