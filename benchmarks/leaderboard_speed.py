@@ -2,12 +2,12 @@
 cache (a fresh machine), and repeat runs on the cache the first run filled; check that all
 of them write the same files, and say which systems ran.
 
-Every number is a whole process (`python -m khabar leaderboard --out DIR`: interpreter start,
-imports, fitting or reading the models, scoring, charts), and every ratio is taken inside this
-one run, against a peer measured beside it (`python -c "import sklearn"`, the floor of any
-scikit-learn program, and the uncached run), so the load of a shared machine moves the
-absolute times more than the ratios. The cache is a folder of this run (`KHABAR_CACHE`),
-never the user's.
+Every number is a whole process (`khabar leaderboard --out DIR`, the console script as a user
+types it: interpreter start, imports, fitting or reading the models, scoring, charts), and
+every ratio is taken inside this one run, against a peer measured beside it (`python -c
+"import sklearn"`, the floor of any scikit-learn program, and the uncached run), so the load
+of a shared machine moves the absolute times more than the ratios. The cache is a folder of
+this run (`KHABAR_CACHE`), never the user's.
 
 Identical outputs: every file the uncached run wrote (predictions, scores, leaderboard.json,
 .csv and .md, the three charts) must be byte for byte the same in the cached runs, except the
@@ -24,11 +24,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import khabar, run_one  # this folder's, beside the script
 
 FIRST_TARGET = 15.0
 """Issue 15's target for a first run on a fresh machine, in seconds."""
@@ -39,23 +39,17 @@ IGNORED = {"leaderboard.json": "seconds", ".khabar-manifest": "leaderboard.json"
 
 
 def run(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Run `cmd` to the end: its wall seconds and its CPU seconds (user and system, the process
-    and every process it forked). Exits the script if it fails."""
-    with tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            err.seek(0)
-            raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{err.read().decode('utf-8', 'replace')[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime  # wait4 counts the children the process waited for
+    """Run `cmd` to the end (`run_one`): its wall seconds and its CPU seconds, the processes it
+    forked included. Exits the script if it fails."""
+    r = run_one(cmd, env)
+    if r["code"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {r['code']}:\n{r['stderr'][-2000:]}")
+    return r["wall"], r["cpu"]
 
 
 def leaderboard(out: Path, cache: str, env: dict) -> tuple[float, float]:
     """One whole `khabar leaderboard --out OUT` with `KHABAR_CACHE=cache`; its wall and CPU seconds."""
-    return run([sys.executable, "-m", "khabar", "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
+    return run([*khabar(), "leaderboard", "--out", str(out)], {**env, "KHABAR_CACHE": cache})
 
 
 def comparable(path: Path) -> bytes | object:
@@ -101,7 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="khabar-lb-speed-") as tmp:
         root = Path(tmp)
         env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")  # bytecode cached, as for an installed package
-        run([sys.executable, "-m", "khabar", "--help"], env)  # fill the bytecode cache, untimed
+        run([*khabar(), "--help"], env)  # fill the bytecode cache, untimed
         run([sys.executable, "-c", "import sklearn"], env)
         peer = statistics.median(run([sys.executable, "-c", "import sklearn"], env)[0] for _ in range(args.peer_rounds))
         uncached = leaderboard(root / "uncached", "off", env)

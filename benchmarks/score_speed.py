@@ -41,7 +41,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from processes import khabar, run_one  # this folder's, beside the script
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 PEERS = ("seqeval", "seqeval-strict", "nervaluate")
@@ -147,20 +148,6 @@ ENV = dict(os.environ, PYTHONWARNINGS="ignore")
 every process compile khabar's modules from source again (set in `main`)."""
 
 
-def run_one(cmd: list[str], env: dict) -> dict:
-    """Run `cmd` to the end: wall and CPU seconds, peak RSS (MB), exit code and output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t
-        out.seek(0)
-        err.seek(0)
-        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024,
-                "code": os.waitstatus_to_exitcode(status), "stdout": out.read().decode("utf-8"),
-                "stderr": err.read().decode("utf-8", "replace")}
-
-
 class Launcher:
     """A small process, started first, that starts every measured command. A child's peak RSS
     counts the memory of the process it was forked from (Linux keeps the high-water mark
@@ -200,13 +187,6 @@ def measured(cmd: list[str]) -> dict:
 
 ONE_BLAS_THREAD = "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); "
 """A floor imports numpy as `khabar` does: with one OpenBLAS thread unless told otherwise."""
-
-
-def khabar() -> list[str]:
-    """The `khabar` command as a user types it: the console script pip installed beside this
-    interpreter (`python -m khabar` where there is none, which also pays for runpy)."""
-    script = os.path.join(os.path.dirname(sys.executable), "khabar")
-    return [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "khabar"]
 
 
 def commands(path: str) -> dict[str, list[str]]:
