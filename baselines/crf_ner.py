@@ -80,6 +80,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import tempfile
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -427,11 +428,8 @@ class _Fits:
             self.pool = multiprocessing.get_context("fork").Pool(n)  # forks now: _FORKED may go
             _FORKED = None
             self.pending = self.pool.imap_unordered(_fit_one, range(len(self.held_outs)))
-
-    def __del__(self) -> None:
-        """Abandoned before its results (the caller failed, say): its processes are stopped."""
-        if getattr(self, "pool", None) is not None:
-            self.pool.terminate()
+            self._stop = weakref.finalize(self, self.pool.terminate)
+            """Abandoned before its results (the caller failed, say): its processes are stopped."""
 
     def results(self) -> list[tuple[bytes, bytes]]:
         """The (NER, numbers) model bytes of every pair, in the order of `held_outs`."""
@@ -442,7 +440,7 @@ class _Fits:
             for i, ner, num in self.pending:
                 out[i] = (ner, num)
         finally:
-            self.pool.terminate()
+            self._stop()
             self.pool = None
         return out
 

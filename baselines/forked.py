@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import weakref
 from collections.abc import Callable
 
 from khabar.cores import usable_cores
@@ -49,10 +50,15 @@ class Forked:
         os.close(w)
         self._read = r
         self._data: bytes | None = None
+        self._stop = weakref.finalize(self, _stop, r, self.pid)
+        """Abandoned before its result (the caller failed, say), or still running when the
+        process exits: the child is stopped and reaped, not left fitting or blocked on a pipe
+        nobody reads."""
 
     def result(self) -> bytes:
         """The child's bytes (read once; later calls give the same)."""
         if self._data is None:
+            self._stop.detach()
             with os.fdopen(self._read, "rb") as f:
                 data = f.read()
             self._read = None
@@ -62,17 +68,15 @@ class Forked:
             self._data = data
         return self._data
 
-    def __del__(self) -> None:
-        """Abandoned before its result (the caller failed, say): the child is stopped and
-        reaped, not left fitting or blocked on a pipe nobody reads, in a long-lived process."""
-        if getattr(self, "_read", None) is None:
-            return
-        try:
-            os.close(self._read)
-            os.kill(self.pid, signal.SIGTERM)
-            os.waitpid(self.pid, 0)
-        except (OSError, TypeError, AttributeError):  # gone already, or the interpreter is shutting down
-            pass
+
+def _stop(read: int, pid: int) -> None:
+    """Stop and reap an abandoned child (`Forked._stop`)."""
+    try:
+        os.close(read)
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except OSError:  # gone already
+        pass
 
 
 def pack(*parts: bytes) -> bytes:

@@ -84,6 +84,45 @@ def test_main_freezes_what_is_imported_before_it_runs():
     assert before == 0 and after > 1000
 
 
+LEAVING = ("import atexit, os, sys, weakref\n"
+           "from khabar import cli\n"
+           "class Loud:\n"
+           "    def __del__(self):\n"
+           "        os.write(1, b'teardown')\n"
+           "cli.kept = Loud()  # a module's object: freed only by the interpreter's teardown\n"
+           "class Held:\n"
+           "    pass\n"
+           "held = Held()\n"
+           "weakref.finalize(held, print, 'finalized')\n"
+           "atexit.register(print, 'atexit')\n"
+           "sys.stdout.write('output')  # no newline: still in the buffer\n")
+
+
+@pytest.mark.parametrize("ending, teardown", [
+    ("cli._leave(3)", False),
+    ("sys.setprofile(lambda *a: None)\ncli._leave(3)", True),  # a profiler reports at teardown
+    ("sys.exit(3)", True),  # the interpreter's own exit, for contrast
+])
+def test_leave_runs_the_exit_handlers_and_skips_the_teardown(ending, teardown):
+    """`_leave` (how `main` ends) keeps the exit code, runs atexit handlers and
+    `weakref.finalize` callbacks and flushes stdout, without the interpreter's teardown,
+    unless a profiler or tracer is set."""
+    proc = subprocess.run([sys.executable, "-c", LEAVING + ending + "\n"], capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith("outputatexit\nfinalized\n"), proc.stdout
+    assert ("teardown" in proc.stdout) is teardown
+
+
+def test_leave_waits_for_a_thread_still_running():
+    code = ("import threading, time\n"
+            "from khabar import cli\n"
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+            "cli._leave(0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "thread done"
+
+
 @pytest.mark.parametrize("env, want", [({}, 1), ({"OPENBLAS_NUM_THREADS": "2"}, 2)])
 def test_main_keeps_numpy_blas_on_one_thread_unless_told(tmp_path, env, want):
     """`main` runs numpy's OpenBLAS on one thread (its pool spun against the main thread); a

@@ -57,8 +57,8 @@ def test_a_failing_child_is_an_error(capfd):
 @linux
 def test_a_child_whose_parent_stopped_reading_leaves_quietly(capfd):
     child = forked.Forked(lambda: b"x" * 1_000_000, "test work")
-    os.close(child._read)  # the parent gives up (an error elsewhere, say) and, here, still waits
-    child._read = None
+    child._stop.detach()  # the parent gives up (an error elsewhere, say) and, here, still waits
+    os.close(child._read)
     _, status = os.waitpid(child.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 1 and "Traceback" not in capfd.readouterr().err
 
@@ -76,3 +76,21 @@ def test_an_abandoned_child_is_stopped_and_reaped():
     assert time.perf_counter() - t < 5  # not waited out
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # reaped already: no zombie left
+
+
+@linux
+def test_a_child_still_working_when_the_process_leaves_is_stopped():
+    """`khabar` ends without the interpreter's teardown (`cli._leave`); a child still working
+    then is stopped and reaped by its finalizer, not left to run on."""
+    import subprocess
+
+    code = ("import time\n"
+            "from khabar import cli\n"
+            "from khabar.baselines import forked\n"
+            "child = forked.Forked(lambda: (time.sleep(60), b'')[1], 'test work')\n"
+            "print(child.pid, flush=True)\n"
+            "cli._leave(0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    pid = int(proc.stdout.split()[0])
+    assert not os.path.exists(f"/proc/{pid}")  # stopped and reaped before the parent left
