@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar import KhabarError
 from khabar.scoring.conll import score_conll, score_tags
@@ -72,6 +74,24 @@ def test_block_size_does_not_matter(data, block):
     a = score_conll(io.BytesIO(text.encode()), n_boot=0, block_bytes=block)
     assert rows(a) == rows(score_tags(*data, n_boot=0))
     assert a.signature == score_conll(io.BytesIO(text.encode()), n_boot=0).signature
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a B-PER O", "b O O", "c I-LOC I-LOC", "", "dd O B-ORG"]), max_size=60),
+       st.sampled_from(["\n", "\r\n", "\r"]), st.integers(1, 80), st.booleans())
+def test_blocks_are_the_file_cut_at_blank_lines_each_with_its_pad(lines, eol, block, last_eol):
+    """`_read_blocks` gives the whole text (LF line ends, a last one added), in order, each
+    block followed by its pad and ending just after a blank line or an `O O` row."""
+    from khabar.scoring.conll import _PAD, _read_blocks
+
+    text = eol.join(lines) + (eol if last_eol and lines else "")
+    blocks = list(_read_blocks(io.BytesIO(text.encode()), block, "f"))
+    assert all(b.endswith(b"\n" + _PAD) for b in blocks)
+    body = [b[:-len(_PAD)] for b in blocks]
+    want = text.replace("\r\n", "\n").replace("\r", "\n")
+    want += "\n" if want and not want.endswith("\n") else ""
+    assert b"".join(body) == want.encode()
+    assert all(b.endswith(b"\n\n") or b.endswith(b" O O\n") for b in body[:-1])
 
 
 def test_tag_slots_that_collide_fall_back_to_the_sorted_keys(data, monkeypatch):

@@ -442,11 +442,17 @@ def _boundary_rows(block: bytes) -> bytes:
     return _SKIPPED.sub(blank, block)
 
 
+_PAD = bytes(8)
+"""What follows every block `_read_blocks` yields, so the 64-bit word at each of its bytes
+(`_words`) stays inside it."""
+
+
 def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None = None) -> Iterable[bytes]:
     """Byte blocks of a binary file with LF line ends (CRLF and CR turned into LF), each ending
     just after a blank line, or, in a run of lines longer than a few blocks with no blank line,
     just after a row tagged `O O` (no entity crosses such a row, so every count is the same;
-    only the bootstrap's units are shorter). Memory stays flat whatever the file. Binary input
+    only the bootstrap's units are shorter), the last one with a line end; each is followed by
+    `_PAD`, joined to it in its one copy. Memory stays flat whatever the file. Binary input
     (a NUL byte) and a line longer than `files.MAX_LINE` stop the read with one line, whose
     line number counts the lines of the blocks already read: `lines_before[0]`, kept by the
     caller (which counts them anyway), or counted here."""
@@ -472,25 +478,30 @@ def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None 
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if at_end:
-            buf += data
+            buf += data  # a CR held back from the last read
             if buf:
-                yield buf
+                yield b"".join((buf, b"" if buf.endswith(b"\n") else b"\n", _PAD))
             return
-        buf += data
-        cut = buf.rfind(b"\n\n")
-        if cut >= 0:
+        cut = data.rfind(b"\n\n")
+        if cut >= 0:  # the common case: the block is what is left over and this read up to its last blank line
             cut += 2
-        elif len(buf) > 4 * block_bytes:
-            last = None
-            for last in _OO_END.finditer(buf, max(0, len(buf) - 2 * block_bytes)):
-                pass
-            cut = last.end() if last else -1
-            if cut < 0 and b"\n" not in buf[-MAX_LINE - 1:] and len(buf) > MAX_LINE:
-                raise KhabarError(f"line longer than {MAX_LINE} bytes", file=name,
-                                  line=lines_before[0] + buf.count(b"\n") + 1)
-        if cut < 0:
-            continue
-        block, buf = buf[:cut], buf[cut:]
+            block, buf = b"".join((buf, memoryview(data)[:cut], _PAD)), data[cut:]
+        else:
+            buf += data
+            cut = buf.rfind(b"\n\n")
+            if cut >= 0:
+                cut += 2
+            elif len(buf) > 4 * block_bytes:
+                last = None
+                for last in _OO_END.finditer(buf, max(0, len(buf) - 2 * block_bytes)):
+                    pass
+                cut = last.end() if last else -1
+                if cut < 0 and b"\n" not in buf[-MAX_LINE - 1:] and len(buf) > MAX_LINE:
+                    raise KhabarError(f"line longer than {MAX_LINE} bytes", file=name,
+                                      line=lines_before[0] + buf.count(b"\n") + 1)
+            if cut < 0:
+                continue
+            block, buf = b"".join((memoryview(buf)[:cut], _PAD)), buf[cut:]
         if not counted:
             lines_before[0] += block.count(b"\n")
         yield block
@@ -592,10 +603,9 @@ _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(_SHORT + 1)], dtype=np.uint
 
 
 def _words(block: bytes) -> np.ndarray:
-    """The little-endian 64-bit word starting at every byte of `block` (a strided view of the
-    block padded with 8 zero bytes, so a word near its end stays inside)."""
-    padded = block + bytes(8)
-    return np.ndarray(shape=(len(block),), dtype="<u8", buffer=padded, strides=(1,))
+    """The little-endian 64-bit word starting at every byte of a block before its `_PAD` (a
+    strided view of the block, no copy)."""
+    return np.ndarray(shape=(len(block) - len(_PAD),), dtype="<u8", buffer=block, strides=(1,))
 
 
 _SLOT_BITS = 12
@@ -731,9 +741,9 @@ class _Lines(NamedTuple):
     """The lines of one block (`_lines_of_block`): which are blank, which carry a tag other than O."""
 
     block: bytes
-    """The block (`#` comment and -DOCSTART- rows blanked)."""
+    """The block (`#` comment and -DOCSTART- rows blanked), followed by `_PAD`."""
     arr: np.ndarray
-    """Its bytes, as an array."""
+    """Its bytes before the pad, as an array."""
     words: np.ndarray
     """Its 64-bit words (`_words`)."""
     line_base: int
@@ -754,9 +764,7 @@ def _lines_of_block(block: bytes, line_base: int) -> _Lines:
     of them) are only counted, blank lines and the others located by their line ends. The
     dense part of the work, over every byte, and needs nothing but the block, so it runs ahead
     of the rest on another thread (`_ahead`)."""
-    if not block.endswith(b"\n"):
-        block += b"\n"
-    arr = np.frombuffer(block, dtype=np.uint8)
+    arr = np.frombuffer(block, dtype=np.uint8, count=len(block) - len(_PAD))
     nl = np.flatnonzero(arr == 10)
     starts = np.empty(len(nl), dtype=np.int64)
     starts[0] = 0
@@ -766,7 +774,7 @@ def _lines_of_block(block: bytes, line_base: int) -> _Lines:
     dash = starts[lead == _DASH]
     if (lead == _HASH).any() or (words[np.minimum(dash + 1, len(arr) - 1)] == _DOCSTART).any():
         block = _boundary_rows(block)  # `#` comments, -DOCSTART- rows: blanked, their line ends kept
-        arr = np.frombuffer(block, dtype=np.uint8)
+        arr = np.frombuffer(block, dtype=np.uint8, count=len(block) - len(_PAD))
         nl = np.flatnonzero(arr == 10)
         starts[1:] = nl[:-1] + 1
         words = _words(block)
