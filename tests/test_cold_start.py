@@ -84,6 +84,37 @@ def test_main_freezes_what_is_imported_before_it_runs():
     assert before == 0 and after > 1000
 
 
+def _glibc() -> bool:
+    try:
+        return sys.platform.startswith("linux") and bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not _glibc(), reason="a glibc setting")
+@pytest.mark.parametrize("env, kept", [({}, True), ({"MALLOC_ARENA_MAX": "2"}, False)])
+def test_main_keeps_freed_heap_for_reuse_unless_told(env, kept):
+    """`main` has glibc keep freed heap mapped for reuse (M_TOP_PAD); any MALLOC_ setting of
+    the user's own leaves malloc as it was, handing a freed top of the heap back at once."""
+    code = ("import atexit, os, sys\n"
+            "from khabar import cli\n"
+            "def rss():\n"
+            "    return int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') >> 20\n"
+            "def probe():\n"
+            "    blocks = [bytes([1]) * 100_000 for _ in range(400)]  # 40 MB in heap-sized pieces\n"
+            "    peak = rss()\n"
+            "    del blocks\n"
+            "    print(peak - rss())\n"
+            "atexit.register(probe)\n"
+            "sys.argv = ['khabar', '--version']\n"
+            "cli.main()\n")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**base, **env})
+    assert proc.returncode == 0, proc.stderr
+    released = int(proc.stdout.split()[-1])
+    assert (released < 5) if kept else (released > 30), released
+
+
 LEAVING = ("import atexit, os, sys, weakref\n"
            "from khabar import cli\n"
            "class Loud:\n"
