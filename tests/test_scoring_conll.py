@@ -94,6 +94,23 @@ def test_blocks_are_the_file_cut_at_blank_lines_each_with_its_pad(lines, eol, bl
     assert all(b.endswith(b"\n\n") or b.endswith(b" O O\n") for b in body[:-1])
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a O O", " O O", "O O", "O", "", "ab", "x B-PER O", "a O O ", "aO O", "#", "# O O"]),
+                min_size=1, max_size=12))
+def test_the_lines_of_a_block_are_sorted_as_reading_them_one_by_one_would(lines):
+    """`_lines_of_block` counts the lines, finds the blank ones and the ones not ending in
+    ` O O` (short lines at the block's start included), as splitting the block would."""
+    from khabar.scoring.conll import _PAD, _lines_of_block
+
+    text = ("\n".join(lines) + "\n").encode()
+    rows = _lines_of_block(text + _PAD, 10)
+    split = rows.block[:-len(_PAD)].split(b"\n")[:-1]  # `#` rows blanked first (`_boundary_rows`)
+    assert rows.n_lines == len(split) == len(lines)
+    assert rows.blank.tolist() == [i for i, line in enumerate(split) if line == b""]
+    assert rows.lines.tolist() == [i for i, line in enumerate(split) if line and not line.endswith(b" O O")]
+    assert [rows.block[a:b] for a, b in zip(rows.starts, rows.ends)] == [split[i] for i in rows.lines]
+
+
 def test_tag_slots_that_collide_fall_back_to_the_sorted_keys(data, monkeypatch):
     """With two hash slots most tags share one: the codes, so the counts, stay the same."""
     from khabar.scoring import conll

@@ -512,7 +512,6 @@ def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None 
 
 _HASH, _DASH = 35, 45
 _DOCSTART = np.uint64(int.from_bytes(b"DOCSTART", "little"))
-_SPACE_O_SPACE_O = np.uint64(int.from_bytes(b" O O", "little"))
 _WHITESPACE = (9, 10, 11, 12, 13, 32)
 _MAX_TAG = 64
 
@@ -785,9 +784,14 @@ def _lines_of_block(block: bytes, line_base: int) -> _Lines:
         nl = np.flatnonzero(arr == 10)
         starts[1:] = nl[:-1] + 1
         words = _words(block)
-    length = nl - starts
-    oo = (length >= 4) & ((words[np.maximum(nl - 4, 0)] & np.uint64(0xFFFFFFFF)) == _SPACE_O_SPACE_O)
-    blank = length == 0
+    before = np.maximum(nl - 4, 0)
+    padded = np.frombuffer(block, dtype=np.uint8)  # so the views below hold `before` in a block of a line
+    b0, b1, b2, b3 = (padded[k:].take(before) for k in range(4))  # the four bytes before each line end
+    oo = (b0 == 32) & (b1 == 79) & (b2 == 32) & (b3 == 79)  # " O O"
+    blank = b3 == 10  # the line before ends just before this one's end
+    for i in range(int(np.searchsorted(nl, 4))):  # lines that end within the block's first four bytes
+        oo[i] = False
+        blank[i] = nl[i] == 0 or arr[nl[i] - 1] == 10
     lines = np.flatnonzero(~oo & ~blank)
     return _Lines(block, arr, words, line_base, len(nl), np.flatnonzero(blank), lines, starts[lines], nl[lines])
 
