@@ -111,6 +111,20 @@ def test_the_lines_of_a_block_are_sorted_as_reading_them_one_by_one_would(lines)
     assert [rows.block[a:b] for a, b in zip(rows.starts, rows.ends)] == [split[i] for i in rows.lines]
 
 
+@given(st.lists(st.sampled_from([32, 0x20 | 0x80, 0x20 ^ 1, 0, 10, 65, 255]), min_size=8, max_size=8))
+def test_the_space_mask_of_a_word_and_its_last_two_spaces(octets):
+    """`_space_mask` marks exactly the space bytes of a 64-bit word; `_HIGHEST` and `_SECOND`
+    give the last two of them (-1 where there are fewer)."""
+    import numpy as np
+
+    from khabar.scoring.conll import _HIGHEST, _SECOND, _space_mask
+
+    mask = int(_space_mask(np.frombuffer(bytes(octets), dtype="<u8"))[0])
+    spaces = [j for j, b in enumerate(octets) if b == 32]
+    assert mask == sum(1 << j for j in spaces)
+    assert (_HIGHEST[mask], _SECOND[mask]) == tuple((spaces[::-1] + [-1, -1])[:2])
+
+
 def test_tag_slots_that_collide_fall_back_to_the_sorted_keys(data, monkeypatch):
     """With two hash slots most tags share one: the codes, so the counts, stay the same."""
     from khabar.scoring import conll

@@ -567,25 +567,31 @@ def _spaces(word: np.ndarray) -> np.ndarray:
     return ~(((v & _LOW7) + _LOW7) | v | _LOW7)
 
 
-def _last_flag(flags: np.ndarray) -> np.ndarray:
-    """Index of the highest flagged byte of each word (`_spaces`), -1 where none."""
-    exp = np.frexp(flags.astype(np.float64))[1]  # bit 8j+7 gives exponent 8j+8
-    return np.where(flags != 0, (exp - 8) // 8, -1)
+_BYTE_FLAGS = np.uint64(0x0101010101010101)
+_GATHER_FLAGS = np.uint64(0x0102040810204080)
+"""Multiplied by a word whose bytes are 0 or 1, puts byte j's bit at bit 56 + j."""
+_HIGHEST = np.array([m.bit_length() - 1 for m in range(256)], dtype=np.int64)
+"""The highest set bit of a byte (-1 for none)..."""
+_SECOND = np.array([(m ^ 1 << m.bit_length() - 1).bit_length() - 1 if m else -1 for m in range(256)], dtype=np.int64)
+"""... and the one below it."""
+
+
+def _space_mask(word: np.ndarray) -> np.ndarray:
+    """Per 64-bit word, a byte with bit j set where its byte j is a space (`_spaces`)."""
+    return ((((_spaces(word) >> np.uint64(7)) & _BYTE_FLAGS) * _GATHER_FLAGS) >> np.uint64(56)).view(np.int64)
 
 
 def _locate_tags_fast(arr: np.ndarray, block: bytes, s: np.ndarray, e: np.ndarray, words: np.ndarray):
     """`_locate_tags` for the common layout (single spaces, no tabs, no trailing blanks): the
-    last two spaces of each line, read from the two 64-bit words before its end (`_spaces`),
+    last two spaces of each line, read from the two 64-bit words before its end (`_space_mask`),
     so short tags need no scan of the block; other lines take the window path. The state
     is None when every line was located so."""
     if b"\t" in block or b"\r" in block or b"\x0b" in block or b"\x0c" in block or not len(s):
         return _locate_tags(arr, s, e)
-    hi = _spaces(words[np.maximum(e - 8, 0)])  # bytes e-8 .. e-1
-    lo = _spaces(words[np.maximum(e - 16, 0)])  # bytes e-16 .. e-9
-    j1 = _last_flag(hi)
-    j2 = _last_flag(hi & ~np.left_shift(np.uint64(1), (8 * np.maximum(j1, 0) + 7).astype(np.uint64)))
-    k1 = _last_flag(lo)
-    k2 = _last_flag(lo & ~np.left_shift(np.uint64(1), (8 * np.maximum(k1, 0) + 7).astype(np.uint64)))
+    hi = _space_mask(words[np.maximum(e - 8, 0)])  # bytes e-8 .. e-1
+    lo = _space_mask(words[np.maximum(e - 16, 0)])  # bytes e-16 .. e-9
+    j1, j2 = _HIGHEST.take(hi), _SECOND.take(hi)  # the last two spaces among the last 8 bytes
+    k1, k2 = _HIGHEST.take(lo), _SECOND.take(lo)  # and among the 8 before
     s1 = np.where(j1 >= 0, e - 8 + j1, e - 16 + k1)
     s2 = np.where(j2 >= 0, e - 8 + j2, np.where(j1 >= 0, e - 16 + k1, e - 16 + k2))
     found = np.where(j1 >= 0, (j2 >= 0) | (k1 >= 0), k2 >= 0)
