@@ -667,8 +667,9 @@ def _leave(code: int) -> NoReturn:
     """Exit with `code` as the interpreter would, less its teardown: the exit handlers run
     (`atexit`, `weakref.finalize`: temporary folders, worker pools, forked children) and the
     standard streams are flushed, then the process ends without freeing module by module what
-    the OS takes back at once (numpy's, typer's and khabar's objects). Another thread still running, a tracer or profiler (coverage, cProfile: they
-    report at teardown) or a stream that cannot be flushed take the interpreter's own exit."""
+    the OS takes back at once (numpy's, typer's and khabar's objects). Another thread still
+    running, a tracer or profiler (coverage, cProfile: they report at teardown) or a stream
+    that cannot be flushed take the interpreter's own exit."""
     import atexit
     import threading
 

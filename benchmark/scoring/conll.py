@@ -455,10 +455,10 @@ def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None 
     just after a row tagged `O O` (no entity crosses such a row, so every count is the same;
     only the bootstrap's units are shorter), the last one with a line end; each is followed by
     `_PAD`, joined to it in its one copy. The first read is an eighth of the others, so the
-    counting starts sooner. Memory stays flat whatever the file. Binary input
-    (a NUL byte) and a line longer than `files.MAX_LINE` stop the read with one line, whose
-    line number counts the lines of the blocks already read: `lines_before[0]`, kept by the
-    caller (which counts them anyway), or counted here."""
+    counting starts sooner. Memory stays flat whatever the file. Binary input (a NUL byte) and
+    a line longer than `files.MAX_LINE` stop the read with one line, whose line number counts
+    the lines of the blocks already read: `lines_before[0]`, kept by the caller (which counts
+    them anyway), or counted here."""
     from ..files import MAX_LINE
 
     buf, pending_cr, first = b"", False, True
@@ -486,7 +486,7 @@ def _read_blocks(f, block_bytes: int, name: str, lines_before: list[int] | None 
                 yield b"".join((buf, b"" if buf.endswith(b"\n") else b"\n", _PAD))
             return
         cut = data.rfind(b"\n\n")
-        if cut >= 0:  # the common case: the block is what is left over and this read up to its last blank line
+        if cut >= 0:  # the common case: the block is the tail left over, then this read to its last blank line
             cut += 2
             block, buf = b"".join((buf, memoryview(data)[:cut], _PAD)), data[cut:]
         else:
@@ -791,7 +791,7 @@ def _lines_of_block(block: bytes, line_base: int) -> _Lines:
         starts[1:] = nl[:-1] + 1
         words = _words(block)
     before = np.maximum(nl - 4, 0)
-    padded = np.frombuffer(block, dtype=np.uint8)  # so the views below hold `before` in a block of a line
+    padded = np.frombuffer(block, dtype=np.uint8)  # with the pad: padded[3:] holds index 0 even in a 1-byte block
     b0, b1, b2, b3 = (padded[k:].take(before) for k in range(4))  # the four bytes before each line end
     oo = (b0 == 32) & (b1 == 79) & (b2 == 32) & (b3 == 79)  # " O O"
     blank = b3 == 10  # the line before ends just before this one's end
