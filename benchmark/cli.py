@@ -7,6 +7,7 @@ Heavy libraries are imported inside the commands that need them, so `khabar --he
 from __future__ import annotations
 
 import copy
+import errno
 import gc
 import os
 import re
@@ -588,6 +589,10 @@ def run(argv: list[str] | None = None) -> int:
         return BAD_INPUT
     except BrokenPipeError:
         return 0
+    except SystemExit as e:  # typer's own answer to a broken pipe: exit 1, the code of a failed check here
+        if isinstance(e.__context__, OSError) and e.__context__.errno == errno.EPIPE:
+            return 0  # the reader of stdout left (`| head`): as above, nothing to report
+        raise
     except Exception as e:  # noqa: BLE001 - the one place that turns a bug into one line
         if os.environ.get("KHABAR_DEBUG") == "1":
             raise

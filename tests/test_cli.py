@@ -182,3 +182,14 @@ def test_commands_are_made_when_named():
     assert list(lazy.made) == ["score"] and lazy.get("nosuch") is None
     assert [p.name for p in score.params] == [p.name for p in full["score"].params]
     assert all(isinstance(p._runtime_param, cli._DirectParam) for p in score.params if p.name in ("seed", "conll"))
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly():
+    """`khabar systems | head -1`: the pipe's reader leaves before khabar writes; typer would exit
+    1 (a failed check, in khabar's codes), khabar ends with 0 and says nothing."""
+    proc = subprocess.Popen([sys.executable, "-c", "from khabar.cli import main; main()", "systems"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the child writes: it starts slower than this line runs
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and err == b"", err
+
