@@ -594,11 +594,18 @@ def run(argv: list[str] | None = None) -> int:
             return 0  # the reader of stdout left (`| head`): as above, nothing to report
         raise
     except Exception as e:  # noqa: BLE001 - the one place that turns a bug into one line
+        if isinstance(e, OSError) and e.errno in _NO_ROOM:  # the machine's, not a bug: a full disk, say
+            _say(f"error: {e.filename or 'output'}: cannot write: {e.strerror}")
+            return BAD_INPUT
         if os.environ.get("KHABAR_DEBUG") == "1":
             raise
         _say(f"error: internal error ({type(e).__name__}: {one_line(str(e))[:200]}); please report it "
              "with the command you ran (KHABAR_DEBUG=1 shows the traceback)")
         return BAD_INPUT
+
+
+_NO_ROOM = {getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO") if hasattr(errno, n)}
+"""OSError numbers of a write the machine refused (`run`)."""
 
 
 def _click_exceptions():

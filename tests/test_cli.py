@@ -193,3 +193,13 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly():
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0 and err == b"", err
 
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["--help"], ["systems"]])
+def test_a_full_disk_is_one_line_not_an_internal_error(argv):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", "from khabar.cli import main; main()", *argv],
+                              stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr == "error: output: cannot write: No space left on device\n", proc.stderr
+
