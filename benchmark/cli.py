@@ -595,7 +595,7 @@ def run(argv: list[str] | None = None) -> int:
         raise
     except Exception as e:  # noqa: BLE001 - the one place that turns a bug into one line
         if isinstance(e, OSError) and e.errno in _NO_ROOM:  # the machine's, not a bug: a full disk, say
-            _say(f"error: {e.filename or 'output'}: cannot write: {e.strerror}")
+            _say(f"error: {e.filename or 'output'}: {e.strerror}")
             return BAD_INPUT
         if os.environ.get("KHABAR_DEBUG") == "1":
             raise
@@ -605,7 +605,8 @@ def run(argv: list[str] | None = None) -> int:
 
 
 _NO_ROOM = {getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO") if hasattr(errno, n)}
-"""OSError numbers of a write the machine refused (`run`)."""
+"""OSError numbers of the machine refusing a read or write (`run`): a full disk, a read-only or
+failing device."""
 
 
 def _click_exceptions():
