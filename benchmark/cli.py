@@ -661,7 +661,8 @@ def _keep_freed_heap() -> None:
     """glibc's malloc keeps `TOP_PAD` bytes of freed heap mapped (M_TOP_PAD) instead of handing
     any free top of the heap back to the OS at once: the numpy temporaries of each block and
     each document reuse pages already mapped instead of faulting in fresh ones. The pages stay
-    the process's until it ends; the peak hardly moves. A user's own MALLOC_ or glibc.malloc
+    the process's until it ends: the peak of one 20M-token `--conll` score with intervals went
+    from 62 to 72 MB, flat in the file's size still. A user's own MALLOC_ or glibc.malloc
     setting stands; other C libraries are left alone."""
     tunables = os.environ.get("GLIBC_TUNABLES", "")
     if any(k.startswith("MALLOC_") for k in os.environ) or "glibc.malloc" in tunables:

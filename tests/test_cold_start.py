@@ -71,7 +71,7 @@ def test_help_imports_no_numpy_or_rich():
 
 def test_main_freezes_what_is_imported_before_it_runs():
     """`main` moves the import-time objects out of the collector's reach (`gc.freeze`), so no
-    collection, the last one at exit included, walks them; `run`, the library entry, does not."""
+    collection walks them again; `run`, the library entry, does not."""
     code = ("import gc, sys, atexit\n"
             "from khabar import cli\n"
             "before = gc.get_freeze_count()\n"

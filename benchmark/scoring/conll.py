@@ -673,6 +673,11 @@ class _KeyTable:
         return self.codes[np.searchsorted(self.keys, keys)]
 
 
+def _short_keys(words: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The `_KeyTable` key of each short tag: its bytes and, in the top byte, its length."""
+    return (words[start] & _MASKS[length]) | (length.astype(np.uint64) << np.uint64(56))
+
+
 def _codes_of_tags(engine: Engine, arr: np.ndarray, words: np.ndarray, start: np.ndarray,
                    end: np.ndarray) -> np.ndarray:
     """Tag codes of the byte slices arr[start:end]: short tags from their 64-bit key
@@ -681,15 +686,13 @@ def _codes_of_tags(engine: Engine, arr: np.ndarray, words: np.ndarray, start: np
     length = end - start
     short = length <= _SHORT
     if short.all():  # the common case: every tag from its key
-        keys = (words[start] & _MASKS[length]) | (length.astype(np.uint64) << np.uint64(56))
-        return engine.tag_keys.lookup(engine, keys, start, arr)
+        return engine.tag_keys.lookup(engine, _short_keys(words, start, length), start, arr)
     out = np.empty(len(start), dtype=np.int64)
     bad: list[_BadTag] = []
     if short.any():
-        s, ln = start[short], length[short]
-        keys = (words[s] & _MASKS[ln]) | (ln.astype(np.uint64) << np.uint64(56))
+        s = start[short]
         try:
-            out[short] = engine.tag_keys.lookup(engine, keys, s, arr)
+            out[short] = engine.tag_keys.lookup(engine, _short_keys(words, s, length[short]), s, arr)
         except _BadTag as b:
             bad.append(_BadTag(int(np.flatnonzero(short)[b.row]), str(b)))
     rest = np.flatnonzero(~short)
